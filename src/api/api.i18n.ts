@@ -1,0 +1,6 @@
+import { defineMessages } from '../i18n/define.ts';
+
+export const api = defineMessages({
+  sv: {},
+  en: {},
+});

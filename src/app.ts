@@ -1,0 +1,113 @@
+import cookieParser from 'cookie-parser';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { pinoHttp } from 'pino-http';
+import { apiRouter } from './api/api.routes.ts';
+import { authRoutes } from './auth/auth.routes.ts';
+import { homeRoutes } from './home/home.routes.ts';
+import type { AppDeps } from './http/context.ts';
+import { createCsrf } from './http/csrf.ts';
+import { errorHandler, notFoundHandler } from './http/error-handler.ts';
+import { resolveLocale } from './http/locale.ts';
+import { mountRoutes, type RouteTableEntry } from './http/routes.ts';
+import { loadIdentity } from './http/session.ts';
+import { DEFAULT_LOCALE, translator } from './i18n/index.ts';
+import { mailRoutes } from './mail/mail.routes.ts';
+import { organisationRoutes } from './organisations/organisations.routes.ts';
+import { opsRoutes } from './ops/ops.routes.ts';
+import { navigationFor } from './home/navigation.ts';
+import { usersRoutes } from './users/users.routes.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  const routeTable: RouteTableEntry[] = [];
+  app.locals.routeTable = routeTable;
+  app.set('views', path.join(root, 'views'));
+  app.set('view engine', 'ejs');
+  app.set('x-powered-by', false);
+  if (deps.config.trustProxy) app.set('trust proxy', deps.config.trustProxy);
+  if (deps.config.env === 'production') app.set('view cache', true);
+
+  // 1. Context first: every later step (and the error handler) can rely on req.ctx.
+  app.use((req, res, next) => {
+    const requestId = (req.get('x-request-id') ?? '').replace(/[^\w-]/g, '').slice(0, 64) || randomUUID();
+    res.set('X-Request-Id', requestId);
+    req.ctx = {
+      requestId,
+      locale: DEFAULT_LOCALE,
+      t: translator(DEFAULT_LOCALE),
+      user: null,
+      sessionIdHash: null,
+      via: req.path.startsWith('/api/') ? 'api' : 'ui',
+      ip: req.ip ?? req.socket.remoteAddress ?? 'unknown',
+      now: deps.clock.now(),
+    };
+    next();
+  });
+  app.use(
+    pinoHttp({
+      logger: deps.logger,
+      genReqId: (req) => (req as express.Request).ctx.requestId,
+      autoLogging: { ignore: (req) => req.url === '/healthz' },
+      serializers: { req: (req) => ({ id: req.id, method: req.method, url: req.url?.split('?')[0] }) },
+    }),
+  );
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'self'"],
+          upgradeInsecureRequests: deps.config.secureCookies ? [] : null,
+        },
+      },
+      strictTransportSecurity: deps.config.secureCookies,
+      referrerPolicy: { policy: 'same-origin' },
+    }),
+  );
+  app.use('/assets', express.static(path.join(root, 'views', 'assets'), { maxAge: '1h', index: false }));
+  app.use(cookieParser());
+  app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 200 }));
+  app.use('/api', express.json({ limit: '1mb' }));
+
+  app.use(loadIdentity(deps));
+  app.use(resolveLocale);
+  const csrf = createCsrf(deps.config);
+  app.use(csrf.protect);
+  app.use(csrf.expose);
+  app.use((req, res, next) => {
+    const { ctx } = req;
+    res.locals.t = ctx.t;
+    res.locals.locale = ctx.locale;
+    res.locals.user = ctx.user;
+    res.locals.currentPath = req.originalUrl;
+    res.locals.nav = navigationFor(ctx.user, ctx.t);
+    res.locals.fieldErrors = {};
+    next();
+  });
+
+  const pages = express.Router();
+  mountRoutes(pages, opsRoutes(deps), routeTable);
+  mountRoutes(pages, homeRoutes(deps), routeTable);
+  mountRoutes(pages, authRoutes(deps), routeTable);
+  mountRoutes(pages, usersRoutes(deps), routeTable);
+  mountRoutes(pages, organisationRoutes(deps), routeTable);
+  mountRoutes(pages, mailRoutes(deps), routeTable);
+  app.use('/api/v1', apiRouter(deps, routeTable));
+  app.use(pages);
+
+  app.use(notFoundHandler);
+  app.use(errorHandler);
+  return app;
+}

@@ -1,0 +1,72 @@
+import SqliteDatabase from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import {
+  CompiledQuery,
+  Kysely,
+  PostgresDialect,
+  SqliteDialect,
+  SqliteDriver,
+  type DatabaseConnection,
+  type Driver,
+} from 'kysely';
+import pg from 'pg';
+import type { DatabaseConfig } from '../config.ts';
+import type { Database } from './types.ts';
+
+export type Db = Kysely<Database>;
+export type Dialect = DatabaseConfig['kind'];
+
+export interface OpenDatabase {
+  db: Db;
+  dialect: Dialect;
+  /** The raw better-sqlite3 handle (SQLite only): used for online backups. */
+  sqlite?: SqliteDatabase.Database;
+  close(): Promise<void>;
+}
+
+/**
+ * Kysely's SQLite driver opens transactions with a plain BEGIN, which takes the write lock
+ * only at the first write: two processes can then both read "a seat is free" and one of them
+ * fails (SQLITE_BUSY) or, worse, decides on stale data. BEGIN IMMEDIATE takes the write lock
+ * at the start, so every write transaction sees the latest committed state.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(private readonly options: ConstructorParameters<typeof SqliteDialect>[0]) {
+    super(options);
+  }
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.options);
+  }
+}
+
+export function openSqlite(file: string): SqliteDatabase.Database {
+  if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const handle = new SqliteDatabase(file);
+  handle.pragma('journal_mode = WAL');
+  // FULL makes each commit durable in WAL mode (NORMAL may lose the last commits on power loss).
+  handle.pragma('synchronous = FULL');
+  handle.pragma('foreign_keys = ON');
+  handle.pragma('busy_timeout = 5000');
+  return handle;
+}
+
+// PostgreSQL bigint (count(*)) arrives as a string: parse it, counts here fit in a JS number.
+pg.types.setTypeParser(20, (value: string) => Number.parseInt(value, 10));
+
+export function createDb(config: DatabaseConfig): OpenDatabase {
+  if (config.kind === 'sqlite') {
+    const sqlite = openSqlite(config.file);
+    const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
+    return { db, dialect: 'sqlite', sqlite, close: () => db.destroy() };
+  }
+  const pool = new pg.Pool({ connectionString: config.url, max: 10 });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, dialect: 'postgres', close: () => db.destroy() };
+}

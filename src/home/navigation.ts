@@ -1,0 +1,29 @@
+import type { SessionUser } from '../http/context.ts';
+import type { Translate } from '../i18n/index.ts';
+
+export interface NavItem {
+  href: string;
+  label: string;
+}
+
+/** The menu fits the role: each role sees only where it can go. */
+export function navigationFor(user: SessionUser | null, t: Translate): NavItem[] {
+  if (!user) return [];
+  const items: NavItem[] = [{ href: '/', label: t('nav.home') }];
+  switch (user.role) {
+    case 'platform_admin':
+      items.push({ href: '/admin/networks', label: t('home.nav_networks') }, { href: '/admin/outbox', label: t('nav.outbox') });
+      break;
+    case 'network_coordinator':
+      items.push({ href: '/network', label: t('home.nav_network') });
+      break;
+    case 'company_coordinator':
+      items.push({ href: '/company', label: t('home.nav_company') });
+      break;
+    case 'counsellor':
+      items.push({ href: '/school', label: t('home.nav_school') });
+      break;
+  }
+  items.push({ href: '/invitations', label: t('home.nav_invitations') }, { href: '/account', label: t('nav.account') });
+  return items;
+}

@@ -1,0 +1,38 @@
+import { defineMessages } from '../i18n/define.ts';
+
+export const mail = defineMessages({
+  sv: {
+    'mail.smtp_on': 'E-post skickas via SMTP. Misslyckade utskick försöker igen av sig själva.',
+    'mail.smtp_off': 'Ingen SMTP-server är inställd (SMTP_URL). Mejlen sparas här i stället för att skickas.',
+    'mail.empty': 'Utkorgen är tom.',
+    'mail.to': 'Till',
+    'mail.subject': 'Ämne',
+    'mail.created': 'Skapat',
+    'mail.status': 'Status',
+    'mail.attempts': 'Försök',
+    'mail.retry': 'Försök igen',
+    'mail.back': 'Tillbaka till utkorgen',
+    'mail.status_pending': 'Väntar',
+    'mail.status_sending': 'Skickas',
+    'mail.status_sent': 'Skickat',
+    'mail.status_failed': 'Misslyckades',
+    'mail.status_held': 'Sparat (ej skickat)',
+  },
+  en: {
+    'mail.smtp_on': 'E-mail is sent through SMTP. Failed sends are retried automatically.',
+    'mail.smtp_off': 'No SMTP server is set (SMTP_URL). Mails are kept here instead of being sent.',
+    'mail.empty': 'The outbox is empty.',
+    'mail.to': 'To',
+    'mail.subject': 'Subject',
+    'mail.created': 'Created',
+    'mail.status': 'Status',
+    'mail.attempts': 'Attempts',
+    'mail.retry': 'Try again',
+    'mail.back': 'Back to the outbox',
+    'mail.status_pending': 'Waiting',
+    'mail.status_sending': 'Sending',
+    'mail.status_sent': 'Sent',
+    'mail.status_failed': 'Failed',
+    'mail.status_held': 'Kept (not sent)',
+  },
+});

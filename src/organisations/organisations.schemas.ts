@@ -1,0 +1,36 @@
+import { z } from 'zod';
+
+const text = (max: number) => z.string({ message: 'field.required' }).trim().min(1).max(max);
+const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .optional()
+    .nullable()
+    .transform((v) => (v ? v : null));
+
+export const idSchema = z.string().trim().min(1).max(64);
+export const idParamSchema = z.object({ id: idSchema });
+
+export const createNetworkSchema = z.object({ name: text(120), region: text(120) }).strict();
+export type CreateNetworkInput = z.infer<typeof createNetworkSchema>;
+
+export const createOrganisationSchema = z
+  .object({ name: text(160), municipality: text(80), address: optionalText(240) })
+  .strict();
+export type CreateOrganisationInput = z.infer<typeof createOrganisationSchema>;
+
+export const createSchoolSchema = createOrganisationSchema
+  .extend({ schoolType: z.enum(['municipal', 'independent'], { message: 'field.choose' }).default('municipal') })
+  .strict();
+export type CreateSchoolInput = z.infer<typeof createSchoolSchema>;
+
+export const siteSchema = z.object({ name: text(160), municipality: text(80), address: optionalText(240) });
+export type SiteInput = z.infer<typeof siteSchema>;
+
+export const companyProfileSchema = z.object({ name: text(160), description: optionalText(2000) });
+export type CompanyProfileInput = z.infer<typeof companyProfileSchema>;
+
+export const joinRequestSchema = z.object({ networkId: idSchema, message: optionalText(500) });
+export const decisionSchema = z.object({ decision: z.enum(['approve', 'reject'], { message: 'field.choose' }) });

@@ -1,0 +1,41 @@
+import { DateTime } from 'luxon';
+import type { Locale } from '../i18n/index.ts';
+
+export const ZONE = 'Europe/Stockholm';
+
+/** The one stored form of an instant: UTC ISO-8601 with milliseconds, fixed width, sortable. */
+export function toDbInstant(instant: DateTime): string {
+  return instant.toUTC().toISO({ suppressMilliseconds: false, includeOffset: true })!.replace('+00:00', 'Z');
+}
+
+export function fromDbInstant(value: string): DateTime {
+  return DateTime.fromISO(value, { zone: 'utc' });
+}
+
+function local(instant: DateTime | string, locale: Locale): DateTime {
+  const dt = typeof instant === 'string' ? fromDbInstant(instant) : instant;
+  return dt.setZone(ZONE).setLocale(locale === 'sv' ? 'sv-SE' : 'en-GB');
+}
+
+const timeFormat: Record<Locale, string> = { sv: 'HH.mm', en: 'HH:mm' };
+
+/** "tis 16 mars 2027" / "Tue 16 March 2027" */
+export function formatDate(instant: DateTime | string, locale: Locale): string {
+  return local(instant, locale).toFormat('ccc d LLLL yyyy');
+}
+
+/** "tis 16 mars 2027, 08.00" */
+export function formatDateTime(instant: DateTime | string, locale: Locale): string {
+  const dt = local(instant, locale);
+  return `${dt.toFormat('ccc d LLLL yyyy')}, ${dt.toFormat(timeFormat[locale])}`;
+}
+
+/** "tis 16 mars 2027, 08.00–12.00"; a range over midnight names both days. */
+export function formatRange(start: DateTime | string, end: DateTime | string, locale: Locale): string {
+  const a = local(start, locale);
+  const b = local(end, locale);
+  if (a.hasSame(b, 'day')) {
+    return `${a.toFormat('ccc d LLLL yyyy')}, ${a.toFormat(timeFormat[locale])}–${b.toFormat(timeFormat[locale])}`;
+  }
+  return `${formatDateTime(a, locale)} – ${formatDateTime(b, locale)}`;
+}
