@@ -83,9 +83,6 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(loadIdentity(deps));
   app.use(resolveLocale);
-  const csrf = createCsrf(deps.config);
-  app.use(csrf.protect);
-  app.use(csrf.expose);
   app.use((req, res, next) => {
     const { ctx } = req;
     res.locals.t = ctx.t;
@@ -93,9 +90,12 @@ export function createApp(deps: AppDeps): Express {
     res.locals.user = ctx.user;
     res.locals.currentPath = req.originalUrl;
     res.locals.nav = navigationFor(ctx.user, ctx.t);
-    res.locals.fieldErrors = {};
     next();
   });
+  // Views (the error page too) can always ask for a token; then every state-changing request is checked.
+  const csrf = createCsrf(deps.config);
+  app.use(csrf.expose);
+  app.use(csrf.protect);
 
   const pages = express.Router();
   mountRoutes(pages, opsRoutes(deps), routeTable);

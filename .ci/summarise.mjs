@@ -1,0 +1,31 @@
+// Sums vitest's JSON reports into the one plain line CI reads: "N passed, N failed".
+// A run whose report is missing counts as one failure, so a crash cannot look green.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+const [dir, ...runs] = process.argv.slice(2);
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+for (const run of runs) {
+  const file = path.join(dir, `${run}.json`);
+  if (!existsSync(file)) {
+    console.log(`${run}: no report (the run crashed)`);
+    failed += 1;
+    continue;
+  }
+  const report = JSON.parse(readFileSync(file, 'utf8'));
+  const p = report.numPassedTests ?? 0;
+  const f = (report.numFailedTests ?? 0) + (report.numFailedTestSuites ?? 0);
+  const s = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
+  console.log(`${run}: ${p} passed, ${f} failed, ${s} skipped`);
+  if (p + f === 0) {
+    console.log(`${run}: ran no test`);
+    failed += 1;
+  }
+  passed += p;
+  failed += f;
+  skipped += s;
+}
+console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+process.exit(failed > 0 ? 1 : 0);
