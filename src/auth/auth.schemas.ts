@@ -3,7 +3,7 @@ import { emailSchema, newPasswordSchema } from '../users/users.schemas.ts';
 
 export const loginSchema = z.object({
   email: emailSchema,
-  password: z.string({ message: 'field.required' }).min(1).max(200),
+  password: z.string().min(1).max(200),
   next: z.string().max(500).optional(),
 });
 

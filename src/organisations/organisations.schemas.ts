@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-const text = (max: number) => z.string({ message: 'field.required' }).trim().min(1).max(max);
+const text = (max: number) => z.string().trim().min(1).max(max);
 const optionalText = (max: number) =>
   z
     .string()

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ROLES } from '../db/types.ts';
 
 export const emailSchema = z
-  .string({ message: 'field.required' })
+  .string()
   .trim()
   .min(1, { message: 'field.required' })
   .max(254)
@@ -10,9 +10,9 @@ export const emailSchema = z
   .transform((v) => v.toLowerCase());
 
 /** At least 10 characters: long beats complicated (NIST SP 800-63B). */
-export const newPasswordSchema = z.string({ message: 'field.required' }).min(10).max(200);
+export const newPasswordSchema = z.string().min(10).max(200);
 
-export const personNameSchema = z.string({ message: 'field.required' }).trim().min(1).max(120);
+export const personNameSchema = z.string().trim().min(1).max(120);
 
 export const roleSchema = z.enum(ROLES as [string, ...string[]], { message: 'field.choose' }).transform(
   (v) => v as (typeof ROLES)[number],
@@ -36,4 +36,4 @@ export const invitationFormSchema = z.object({
 
 export const acceptInvitationSchema = z.object({ name: personNameSchema, password: newPasswordSchema });
 
-export const apiTokenFormSchema = z.object({ tokenName: z.string({ message: 'field.required' }).trim().min(1).max(80) });
+export const apiTokenFormSchema = z.object({ tokenName: z.string().trim().min(1).max(80) });
