@@ -2,8 +2,8 @@ import type { DateTime } from 'luxon';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/database.ts';
 import type { Role } from '../db/types.ts';
-import type { SessionUser } from '../http/context.ts';
 import * as orgs from '../organisations/organisations.service.ts';
+import { systemActor as system } from '../users/system-actor.ts';
 import { createUser } from '../users/users.service.ts';
 
 /** Everything here is fictional: people, companies and schools. Addresses use made-up streets. */
@@ -14,16 +14,6 @@ export interface DemoSummary {
   accounts: { email: string; name: string; role: Role; organisation: string }[];
 }
 
-const system: SessionUser = {
-  id: 'system',
-  email: 'system@teknikprao.invalid',
-  name: 'System',
-  role: 'platform_admin',
-  networkId: null,
-  companyId: null,
-  schoolId: null,
-  locale: 'sv',
-};
 
 const networks = [
   { key: 'varmland', name: 'Tekniknätet Värmland', region: 'Värmland' },

@@ -3,6 +3,7 @@ import type { Config } from '../../src/config.ts';
 import type { Db } from '../../src/db/database.ts';
 import type { Role } from '../../src/db/types.ts';
 import type { SessionUser } from '../../src/http/context.ts';
+import { systemActor } from '../../src/users/system-actor.ts';
 import * as orgs from '../../src/organisations/organisations.service.ts';
 import { createUser } from '../../src/users/users.service.ts';
 import { TEST_NOW } from './app.ts';
@@ -13,16 +14,7 @@ const now = DateTime.fromISO(TEST_NOW, { zone: 'utc' });
 let counter = 0;
 const next = () => ++counter;
 
-export const systemActor: SessionUser = {
-  id: 'system',
-  email: 'system@teknikprao.test',
-  name: 'System',
-  role: 'platform_admin',
-  networkId: null,
-  companyId: null,
-  schoolId: null,
-  locale: 'sv',
-};
+export { systemActor };
 
 export async function makeNetwork(db: Db, name = `Nätverk ${next()}`) {
   return orgs.createNetwork(db, systemActor, { name, region: 'Värmland' }, now);
