@@ -50,6 +50,7 @@ export function authRoutes({ db, config, mailer }: AppDeps): RouteSpec[] {
         try {
           const input = parseInput(loginSchema, req.body);
           const user = await authenticate(db, { ...input, ip: req.ctx.ip }, req.ctx.now, config);
+          if (req.ctx.sessionIdHash) await endSession(db, req.ctx.sessionIdHash);
           const token = await startSession(db, user.id, { ip: req.ctx.ip, userAgent: req.get('user-agent') ?? null }, req.ctx.now, config);
           const chosen = req.cookies?.[LANGUAGE_COOKIE];
           if (isLocale(chosen) && chosen !== user.locale) await setLocale(db, user.id, chosen);
