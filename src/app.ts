@@ -78,8 +78,6 @@ export function createApp(deps: AppDeps): Express {
   );
   app.use('/assets', express.static(path.join(root, 'views', 'assets'), { maxAge: '1h', index: false }));
   app.use(cookieParser());
-  app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 200 }));
-  app.use('/api', express.json({ limit: '1mb' }));
 
   app.use(loadIdentity(deps));
   app.use(resolveLocale);
@@ -95,6 +93,9 @@ export function createApp(deps: AppDeps): Express {
   // Views (the error page too) can always ask for a token; then every state-changing request is checked.
   const csrf = createCsrf(deps.config);
   app.use(csrf.expose);
+  // Bodies are parsed after the view locals exist, so a bad body still gets a proper error page.
+  app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 200 }));
+  app.use('/api', express.json({ limit: '1mb' }));
   app.use(csrf.protect);
 
   const pages = express.Router();

@@ -1,6 +1,10 @@
 import { defineMessages } from '../i18n/define.ts';
 
 export const api = defineMessages({
-  sv: {},
-  en: {},
+  sv: {
+    'error.unsupported_media_type': 'Innehållet gick inte att läsa i det format det skickades. API:t tar emot JSON (Content-Type: application/json).',
+  },
+  en: {
+    'error.unsupported_media_type': 'The content could not be read in the format it was sent. The API accepts JSON (Content-Type: application/json).',
+  },
 });

@@ -3,12 +3,13 @@ import { z } from 'zod';
 import { authenticate } from '../auth/auth.service.ts';
 import type { AppDeps, SessionUser } from '../http/context.ts';
 import { errorStatus } from '../http/errors.ts';
-import { guard, type Access, type RouteTableEntry } from '../http/routes.ts';
+import type { Access, RouteTableEntry } from '../http/routes.ts';
 import { parseInput } from '../http/validation.ts';
 import { createCompany, createNetwork, createSchool, listNetworks } from '../organisations/organisations.service.ts';
 import { idParamSchema } from '../organisations/organisations.schemas.ts';
 import { assertMayGrant } from '../users/permissions.ts';
 import { createUser } from '../users/users.service.ts';
+import { apiOnly, bearerGuard, jsonBody, noStore } from './api.middleware.ts';
 import * as s from './api.schemas.ts';
 import { buildOpenApi } from './openapi.ts';
 import { createApiToken } from './tokens.service.ts';
@@ -16,13 +17,18 @@ import { createApiToken } from './tokens.service.ts';
 export interface ApiRoute {
   method: 'get' | 'post' | 'put' | 'delete';
   path: string;
+  /** A stable name for client generators (OpenAPI operationId). */
+  operationId: string;
   access: Access;
   summary: string;
   params?: z.ZodObject;
   body?: z.ZodType;
   response: z.ZodType;
   status: number;
-  /** Error codes this endpoint may answer with (documented in the OpenAPI document). */
+  /**
+   * Domain error codes this endpoint may answer with, for the OpenAPI document; the codes that
+   * every guarded route, every path parameter or every body may give are added there.
+   */
   errors?: (keyof typeof errorStatus)[];
   handler: (input: { req: Request; body: any; params: any; user: SessionUser }) => Promise<unknown>;
 }
@@ -33,6 +39,7 @@ function userJson(u: SessionUser) {
   return { id: u.id, email: u.email, name: u.name, role: u.role, organisationId: organisationIdOf(u), locale: u.locale };
 }
 
+
 /** Every JSON endpoint, declared once: mounted from this list and documented from it. */
 export function apiRoutes({ db, config }: AppDeps): ApiRoute[] {
   const tx = <T>(fn: (trx: typeof db) => Promise<T>) => db.transaction().execute(fn);
@@ -40,12 +47,13 @@ export function apiRoutes({ db, config }: AppDeps): ApiRoute[] {
     {
       method: 'post',
       path: '/tokens',
+      operationId: 'createToken',
       access: 'public',
       summary: 'Exchange e-mail and password for a bearer token (throttled like sign-in).',
       body: s.tokenRequestSchema,
       response: s.tokenResponseSchema,
       status: 201,
-      errors: ['validation_failed', 'invalid_credentials', 'too_many_attempts'],
+      errors: ['invalid_credentials', 'too_many_attempts'],
       handler: async ({ req, body }) => {
         const user = await authenticate(db, { ...body, ip: req.ctx.ip }, req.ctx.now, config);
         return createApiToken(db, user.id, `API ${req.ctx.now.toISODate()}`, req.ctx.now);
@@ -54,6 +62,7 @@ export function apiRoutes({ db, config }: AppDeps): ApiRoute[] {
     {
       method: 'get',
       path: '/me',
+      operationId: 'getMe',
       access: 'signed_in',
       summary: 'The user behind the bearer token.',
       response: s.meResponseSchema,
@@ -63,6 +72,7 @@ export function apiRoutes({ db, config }: AppDeps): ApiRoute[] {
     {
       method: 'get',
       path: '/networks',
+      operationId: 'listNetworks',
       access: 'signed_in',
       summary: 'All networks on this deployment.',
       response: s.networkListSchema,
@@ -72,12 +82,12 @@ export function apiRoutes({ db, config }: AppDeps): ApiRoute[] {
     {
       method: 'post',
       path: '/networks',
+      operationId: 'createNetwork',
       access: ['platform_admin'],
       summary: 'Create a regional network.',
       body: s.networkRequestSchema,
       response: s.networkResponseSchema,
       status: 201,
-      errors: ['validation_failed', 'forbidden'],
       handler: async ({ req, body, user }) => {
         const n = await tx((trx) => createNetwork(trx, user, body, req.ctx.now));
         return { id: n.id, name: n.name, region: n.region };
@@ -86,13 +96,14 @@ export function apiRoutes({ db, config }: AppDeps): ApiRoute[] {
     {
       method: 'post',
       path: '/networks/:id/companies',
+      operationId: 'createCompany',
       access: ['platform_admin', 'network_coordinator'],
-      summary: 'Create a company as a member of the network (with a main site from these details).',
+      summary: 'Create a company as a member of the network (with a main site from these details, which the company can edit).',
       params: idParamSchema,
       body: s.organisationRequestSchema,
       response: s.companyResponseSchema,
       status: 201,
-      errors: ['validation_failed', 'forbidden', 'not_found'],
+      errors: ['not_found'],
       handler: async ({ req, body, params, user }) => {
         const company = await tx((trx) => createCompany(trx, user, params.id, body, req.ctx.now));
         return { id: company.id, name: company.name, municipality: company.municipality, networkId: params.id, mainSiteId: company.mainSiteId };
@@ -101,13 +112,14 @@ export function apiRoutes({ db, config }: AppDeps): ApiRoute[] {
     {
       method: 'post',
       path: '/networks/:id/schools',
+      operationId: 'createSchool',
       access: ['platform_admin', 'network_coordinator'],
       summary: 'Create a school as a member of the network.',
       params: idParamSchema,
       body: s.organisationRequestSchema,
       response: s.schoolResponseSchema,
       status: 201,
-      errors: ['validation_failed', 'forbidden', 'not_found'],
+      errors: ['not_found'],
       handler: async ({ req, body, params, user }) => {
         const school = await tx((trx) => createSchool(trx, user, params.id, { ...body, schoolType: 'municipal' }, req.ctx.now));
         return { id: school.id, name: school.name, municipality: school.municipality, networkId: params.id };
@@ -116,12 +128,13 @@ export function apiRoutes({ db, config }: AppDeps): ApiRoute[] {
     {
       method: 'post',
       path: '/users',
+      operationId: 'createUser',
       access: 'signed_in',
       summary: 'Create a user (for scripted set-up; the UI uses invitations). Same rules as invitations.',
       body: s.userRequestSchema,
       response: s.userResponseSchema,
       status: 201,
-      errors: ['validation_failed', 'forbidden', 'email_taken'],
+      errors: ['forbidden', 'email_taken'],
       handler: async ({ req, body, user }) => {
         const created = await tx(async (trx) => {
           await assertMayGrant(trx, user, body.role, body.organisationId);
@@ -137,14 +150,16 @@ export function apiRouter(deps: AppDeps, table: RouteTableEntry[]): Router {
   const router = express.Router();
   const routes = apiRoutes(deps);
   const document = buildOpenApi(routes, deps.config.baseUrl);
+  router.use(apiOnly);
   router.get('/openapi.json', (_req, res) => {
     res.json(document);
   });
   table.push({ method: 'GET', path: '/api/v1/openapi.json', access: 'public', kind: 'api' });
+  router.use(noStore);
   for (const route of routes) {
-    router[route.method](route.path, guard(route.access), async (req, res) => {
+    router[route.method](route.path, bearerGuard(route.access), async (req, res) => {
       const params = route.params ? parseInput(route.params, req.params) : {};
-      const body = route.body ? parseInput(route.body, req.body ?? {}) : undefined;
+      const body = route.body ? parseInput(route.body, jsonBody(req)) : undefined;
       const result = await route.handler({ req, body, params, user: req.ctx.user! });
       res.status(route.status).json(result);
     });

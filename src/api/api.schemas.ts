@@ -29,7 +29,20 @@ export const companyResponseSchema = z.object({
 });
 export const schoolResponseSchema = z.object({ id: z.string(), name: z.string(), municipality: z.string(), networkId: z.string() });
 
-export const userRequestSchema = createUserSchema;
+const organisationIdHelp =
+  'The network (network_coordinator), company (company_coordinator) or school (counsellor) the user belongs to. ' +
+  'Required for every role but platform_admin, which has none.';
+
+/** As in the UI: every role but platform admin belongs to an organisation, so its id is required. */
+export const userRequestSchema = createUserSchema
+  .extend({ organisationId: createUserSchema.shape.organisationId.meta({ description: organisationIdHelp }) })
+  .refine((v) => v.role === 'platform_admin' || Boolean(v.organisationId), {
+    path: ['organisationId'],
+    message: 'field.required',
+    // Checked even when other fields are wrong, so one answer names every problem.
+    when: ({ value, issues }) =>
+      typeof value === 'object' && value !== null && !Array.isArray(value) && !issues.some((i) => ['role', 'organisationId'].includes(String(i.path?.[0]))),
+  });
 export const userResponseSchema = meResponseSchema;
 
 export const errorResponseSchema = z.object({

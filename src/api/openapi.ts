@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { errorStatus } from '../http/errors.ts';
+import { errorStatus, type ErrorCode } from '../http/errors.ts';
 import type { ApiRoute } from './api.routes.ts';
 import { errorResponseSchema } from './api.schemas.ts';
 
@@ -8,43 +8,62 @@ const jsonSchema = (schema: z.ZodType, io: 'input' | 'output') => {
   return rest;
 };
 
+/** The error codes a route may answer with: its own, plus those its guard, parameters and body bring. */
+function errorCodesOf(route: ApiRoute): Set<ErrorCode> {
+  const codes = new Set<ErrorCode>(route.errors ?? []);
+  if (route.access !== 'public') codes.add('unauthenticated');
+  if (Array.isArray(route.access)) codes.add('forbidden');
+  if (route.params) codes.add('validation_failed');
+  if (route.body) {
+    for (const code of ['invalid_json', 'validation_failed', 'payload_too_large', 'unsupported_media_type'] as const) codes.add(code);
+  }
+  return codes;
+}
+
+function responsesOf(route: ApiRoute): Record<string, unknown> {
+  const responses: Record<string, { description: string; content: unknown }> = {
+    [route.status]: { description: 'OK', content: { 'application/json': { schema: jsonSchema(route.response, 'output') } } },
+  };
+  for (const code of errorCodesOf(route)) {
+    const status = String(errorStatus[code]);
+    const existing = responses[status];
+    responses[status] = {
+      description: existing ? `${existing.description}, ${code}` : code,
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+    };
+  }
+  return responses;
+}
+
 /** OpenAPI 3.1, generated from the same zod schemas the routes validate with: it cannot drift. */
 export function buildOpenApi(routes: ApiRoute[], baseUrl: string) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
     const path = route.path.replace(/:(\w+)/g, '{$1}');
-    const responses: Record<string, unknown> = {
-      [route.status]: { description: 'OK', content: { 'application/json': { schema: jsonSchema(route.response, 'output') } } },
-    };
-    const codes = new Set(route.errors ?? []);
-    if (route.access !== 'public') codes.add('unauthenticated');
-    if (Array.isArray(route.access)) codes.add('forbidden');
-    for (const code of codes) {
-      const status = String(errorStatus[code]);
-      const existing = responses[status] as { description: string } | undefined;
-      responses[status] = {
-        description: existing ? `${existing.description}, ${code}` : code,
-        content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
-      };
-    }
+    const params = route.params?.shape ?? {};
     paths[path] ??= {};
     paths[path][route.method] = {
+      operationId: route.operationId,
       summary: route.summary,
       security: route.access === 'public' ? [] : [{ bearer: [] }],
       ...(route.params
-        ? {
-            parameters: Object.keys(route.params.shape).map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } })),
-          }
+        ? { parameters: Object.entries(params).map(([name, schema]) => ({ name, in: 'path', required: true, schema: jsonSchema(schema, 'input') })) }
         : {}),
       ...(route.body
         ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } } }
         : {}),
-      responses,
+      responses: responsesOf(route),
     };
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'Teknikprao API', version: '1' },
+    info: {
+      title: 'Teknikprao API',
+      version: '1',
+      description:
+        'The same rules as the web pages. Errors are { "error": { "code", "message", "fields" } }, with messages in Swedish ' +
+        '(or the account\'s language) and one message per wrong field in "fields".',
+    },
     servers: [{ url: `${baseUrl}/api/v1` }],
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'POST /tokens, or create one under "Mitt konto".' } },

@@ -55,3 +55,7 @@ export async function countLoginFailures(db: Db, column: 'email' | 'ip', value: 
 export async function deleteLoginFailuresBefore(db: Db, beforeIso: string): Promise<void> {
   await db.deleteFrom('login_failures').where('at', '<=', beforeIso).execute();
 }
+
+export async function deleteLoginFailuresOfAccount(db: Db, email: string): Promise<void> {
+  await db.deleteFrom('login_failures').where('email', '=', email).execute();
+}

@@ -8,7 +8,7 @@ import { clearSessionCookie, setSessionCookie } from '../http/session.ts';
 import { parseInput } from '../http/validation.ts';
 import { isLocale } from '../i18n/index.ts';
 import { setLocale } from '../users/users.service.ts';
-import { forgotPasswordSchema, loginSchema, resetPasswordSchema, tokenParamSchema } from './auth.schemas.ts';
+import { forgotPasswordSchema, loginSchema, resetPasswordSchema, linkToken } from './auth.schemas.ts';
 import { authenticate, endSession, startSession } from './auth.service.ts';
 import { assertResetLinkUsable, requestPasswordReset, resetPassword } from './password-reset.service.ts';
 
@@ -102,7 +102,7 @@ export function authRoutes({ db, config, mailer }: AppDeps): RouteSpec[] {
       path: '/password/reset/:token',
       access: 'public',
       handler: async (req, res) => {
-        const { token } = parseInput(tokenParamSchema, req.params);
+        const token = linkToken(req.params);
         await assertResetLinkUsable(db, token, req.ctx.now);
         await renderPage(res, 'auth/reset', { title: req.ctx.t('auth.reset_title'), form: formState(res), token });
       },
@@ -112,7 +112,7 @@ export function authRoutes({ db, config, mailer }: AppDeps): RouteSpec[] {
       path: '/password/reset/:token',
       access: 'public',
       handler: async (req, res) => {
-        const { token } = parseInput(tokenParamSchema, req.params);
+        const token = linkToken(req.params);
         try {
           const { password } = parseInput(resetPasswordSchema, req.body);
           await db.transaction().execute((trx) => resetPassword(trx, config, token, password, req.ctx.now));

@@ -31,6 +31,9 @@ export async function authenticate(db: Db, input: Credentials, now: DateTime, co
     await repo.insertLoginFailure(db, { id: newId(), email, ip: input.ip, at: toDbInstant(now) });
     throw new AppError('invalid_credentials');
   }
+  // Only the password's holder gets here, so the account's earlier failures can go. (The
+  // address's failures stay: an attacker could otherwise clear them with an account of their own.)
+  await repo.deleteLoginFailuresOfAccount(db, email);
   return toSessionUser(user);
 }
 

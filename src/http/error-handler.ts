@@ -48,9 +48,13 @@ export const errorHandler: ErrorRequestHandler = async (error, req, res, _next) 
 
 function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
-  const e = error as { type?: string; status?: number };
-  if (e?.type === 'entity.parse.failed') return new AppError('invalid_json');
-  if (e?.type === 'entity.too.large') return new AppError('payload_too_large');
-  if (e?.status === 400 && e?.type) return new AppError('invalid_json');
+  // body-parser's errors (http-errors, `expose`d, 4xx) are bad input from the client, never a 500:
+  // broken JSON, a bad gzip stream, an unknown charset, too many form fields.
+  const e = error as { expose?: unknown; status?: unknown };
+  if (e?.expose === true && typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
+    if (e.status === 413) return new AppError('payload_too_large');
+    if (e.status === 415) return new AppError('unsupported_media_type');
+    return new AppError('invalid_json');
+  }
   return new AppError('internal_error');
 }

@@ -13,6 +13,7 @@ export const errorStatus = {
   email_taken: 409,
   already_member: 409,
   payload_too_large: 413,
+  unsupported_media_type: 415,
   too_many_attempts: 429,
   internal_error: 500,
 } as const;

@@ -7,20 +7,28 @@ import { AppError, type FieldProblem, type FieldProblems } from './errors.ts';
  * give a message key of their own as an issue's message (e.g. `{ message: 'field.email' }`).
  */
 export function fieldProblems(error: z.ZodError): FieldProblems {
-  const fields: FieldProblems = {};
+  // No prototype: a field may be called anything, "__proto__" and "constructor" included.
+  const fields: FieldProblems = Object.create(null);
+  const add = (path: PropertyKey[], problem: FieldProblem) => {
+    const field = path.length > 0 ? path.map(String).join('.') : '_';
+    fields[field] ??= problem;
+  };
   for (const issue of error.issues) {
-    const field = issue.path.length > 0 ? issue.path.map(String).join('.') : '_';
-    if (fields[field]) continue;
-    fields[field] = problemFor(issue);
+    // Each unknown field is named on its own, so the message says which one to remove.
+    if (issue.code === 'unrecognized_keys') issue.keys.forEach((key) => add([...issue.path, key], { key: 'field.unknown' }));
+    else add(issue.path, problemFor(issue));
   }
   return fields;
 }
 
 function problemFor(issue: z.core.$ZodIssue): FieldProblem {
+  // A value of the wrong type (a number for a name) is not a missing one, whatever the schema's message says.
+  const missing = issue.input === undefined || issue.input === null;
+  if (issue.code === 'invalid_type' && !missing) return { key: 'field.invalid' };
   if (issue.message && isMessageKey(issue.message)) return { key: issue.message };
   switch (issue.code) {
     case 'invalid_type':
-      return { key: issue.input === undefined || issue.input === null ? 'field.required' : 'field.invalid' };
+      return { key: 'field.required' };
     case 'too_small':
       if (issue.origin === 'string') {
         const min = Number(issue.minimum);
@@ -44,7 +52,8 @@ function problemFor(issue: z.core.$ZodIssue): FieldProblem {
 
 /** Parses input or throws validation_failed with every field's problem. */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
-  const result = schema.safeParse(input);
+  // reportInput: tells a missing field (undefined) from one of the wrong type.
+  const result = schema.safeParse(input, { reportInput: true });
   if (!result.success) throw new AppError('validation_failed', { fields: fieldProblems(result.error) });
   return result.data;
 }
@@ -57,7 +66,7 @@ export function fieldLabel(t: Translate, field: string): string {
 
 /** Localised messages per field: { email: "Skriv en riktig e-postadress i e-postadress, …" }. */
 export function localiseFields(t: Translate, fields: FieldProblems | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out: Record<string, string> = Object.create(null);
   for (const [field, problem] of Object.entries(fields ?? {})) {
     const label = fieldLabel(t, field);
     const message = t(problem.key, { field: label.toLocaleLowerCase(), ...problem.params });

@@ -55,7 +55,7 @@ export function networkRoutes({ db }: AppDeps): RouteSpec[] {
         handleForm(
           res,
           async () => {
-            const input = parseInput(createNetworkSchema, req.body);
+            const input = parseInput(createNetworkSchema, { name: req.body.name, region: req.body.region });
             const network = await db.transaction().execute((trx) => service.createNetwork(trx, req.ctx.user!, input, req.ctx.now));
             redirectAfterPost(res, `/networks/${network.id}`);
           },

@@ -43,6 +43,10 @@ export const organisations = defineMessages({
     'orgs.add_site': 'Lägg till arbetsplats',
     'orgs.site_name': 'Arbetsplatsens namn',
     'orgs.edit_site': 'Ändra arbetsplats',
+    // Field names in validation messages ("Välj ett av alternativen i huvudman.").
+    'label.schoolType': 'Huvudman',
+    'label.description': 'Kort beskrivning',
+    'label.message': 'Meddelande',
   },
   en: {
     'orgs.networks_title': 'Networks',
@@ -86,5 +90,8 @@ export const organisations = defineMessages({
     'orgs.add_site': 'Add workplace',
     'orgs.site_name': 'Workplace name',
     'orgs.edit_site': 'Edit workplace',
+    'label.schoolType': 'Run by',
+    'label.description': 'Short description',
+    'label.message': 'Message',
   },
 });

@@ -4,6 +4,7 @@ import type { OrganisationKind, Role } from '../db/types.ts';
 import { newId } from '../auth/secrets.ts';
 import type { SessionUser } from '../http/context.ts';
 import { AppError, forbidden, invalidFields, notFound } from '../http/errors.ts';
+import { isUniqueViolation } from '../db/unique-violation.ts';
 import { toDbInstant } from '../time/stockholm.ts';
 import * as repo from './organisations.repository.ts';
 import type {
@@ -47,9 +48,12 @@ export async function isApprovedMember(db: Db, networkId: string, kind: Organisa
 
 export async function createNetwork(db: Db, actor: SessionUser, input: CreateNetworkInput, now: DateTime) {
   if (actor.role !== 'platform_admin') throw forbidden();
-  if (await repo.findNetworkByName(db, input.name)) throw invalidFields({ name: { key: 'orgs.network_name_taken' } });
+  const nameTaken = () => invalidFields({ name: { key: 'orgs.network_name_taken' } });
+  if (await repo.findNetworkByName(db, input.name)) throw nameTaken();
   const row = { id: newId(), name: input.name, region: input.region, created_at: toDbInstant(now) };
-  await repo.insertNetwork(db, row);
+  await repo.insertNetwork(db, row).catch((error: unknown) => {
+    throw isUniqueViolation(error, 'networks', 'name') ? nameTaken() : error;
+  });
   return row;
 }
 

@@ -10,7 +10,7 @@ import { queueMail, type Mailer } from '../mail/mail.service.ts';
 import { approvedOrganisations, listNetworks } from '../organisations/organisations.service.ts';
 import { fromDbInstant, toDbInstant } from '../time/stockholm.ts';
 import { assertMayGrant } from './permissions.ts';
-import { assertOrganisationForRole, createUser, findUserByEmail, organisationColumns } from './users.service.ts';
+import { assertOrganisationForRole, createUser, emailTaken, findUserByEmail, organisationColumns } from './users.service.ts';
 
 export const INVITATION_DAYS = 7;
 
@@ -63,7 +63,15 @@ export async function createInvitation(
 ): Promise<string> {
   await assertMayGrant(db, actor, input.role, input.organisationId);
   await assertOrganisationForRole(db, input.role, input.organisationId);
-  if (await findUserByEmail(db, input.email)) throw new AppError('email_taken', { fields: { email: { key: 'error.email_taken' } } });
+  if (await findUserByEmail(db, input.email)) throw emailTaken();
+  // A new invitation to the same address replaces any open one (e.g. a resend with another role).
+  await db
+    .updateTable('invitations')
+    .set({ revoked_at: toDbInstant(now) })
+    .where('email', '=', input.email)
+    .where('accepted_at', 'is', null)
+    .where('revoked_at', 'is', null)
+    .execute();
   const token = randomToken();
   const id = newId();
   await db

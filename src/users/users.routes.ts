@@ -1,6 +1,6 @@
 import type { Response } from 'express';
 import { startSession } from '../auth/auth.service.ts';
-import { tokenParamSchema } from '../auth/auth.schemas.ts';
+import { linkToken } from '../auth/auth.schemas.ts';
 import { createApiToken, listApiTokens, revokeApiToken } from '../api/tokens.service.ts';
 import type { AppDeps } from '../http/context.ts';
 import { invalidFields, type FieldProblems } from '../http/errors.ts';
@@ -98,14 +98,14 @@ export function usersRoutes({ db, config, mailer }: AppDeps): RouteSpec[] {
       method: 'get',
       path: '/invitations/accept/:token',
       access: 'public',
-      handler: (req, res) => showAccept(res, parseInput(tokenParamSchema, req.params).token),
+      handler: (req, res) => showAccept(res, linkToken(req.params)),
     },
     {
       method: 'post',
       path: '/invitations/accept/:token',
       access: 'public',
       handler: async (req, res) => {
-        const { token } = parseInput(tokenParamSchema, req.params);
+        const token = linkToken(req.params);
         await handleForm(
           res,
           async () => {

@@ -7,10 +7,13 @@ import { AppError, invalidFields } from '../http/errors.ts';
 import type { SessionUser } from '../http/context.ts';
 import type { Locale } from '../i18n/index.ts';
 import { organisationExists } from '../organisations/organisations.service.ts';
+import { isUniqueViolation } from '../db/unique-violation.ts';
 import { toDbInstant } from '../time/stockholm.ts';
 import * as repo from './users.repository.ts';
 
 export { toSessionUser, findUserByEmail, findUserById, countUsers } from './users.repository.ts';
+
+export const emailTaken = () => new AppError('email_taken', { fields: { email: { key: 'error.email_taken' } } });
 
 export interface NewUser {
   email: string;
@@ -44,7 +47,7 @@ export async function assertOrganisationForRole(db: Db, role: Role, organisation
 export async function createUser(db: Db, input: NewUser, now: DateTime, hashing: PasswordHashing): Promise<SessionUser> {
   const email = input.email.trim().toLowerCase();
   await assertOrganisationForRole(db, input.role, input.organisationId);
-  if (await repo.findUserByEmail(db, email)) throw new AppError('email_taken', { fields: { email: { key: 'error.email_taken' } } });
+  if (await repo.findUserByEmail(db, email)) throw emailTaken();
   const row: repo.UserRow = {
     id: newId(),
     email,
@@ -56,7 +59,10 @@ export async function createUser(db: Db, input: NewUser, now: DateTime, hashing:
     created_at: toDbInstant(now),
     disabled_at: null,
   };
-  await repo.insertUser(db, row);
+  await repo.insertUser(db, row).catch((error: unknown) => {
+    // Two requests for one address at once both pass the check above; the unique index decides.
+    throw isUniqueViolation(error, 'users', 'email') ? emailTaken() : error;
+  });
   return repo.toSessionUser(row);
 }
 
