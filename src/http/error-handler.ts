@@ -37,7 +37,7 @@ export const errorHandler: ErrorRequestHandler = async (error, req, res, _next) 
     await renderPage(
       res,
       'layout/error',
-      { title: t('error.title'), code: appError.code, message, fields, requestId: req.ctx.requestId, status: appError.status },
+      { title: appError.status === 404 ? message : t('error.title'), code: appError.code, message, fields, requestId: req.ctx.requestId, status: appError.status },
       appError.status,
     );
   } catch (renderError) {

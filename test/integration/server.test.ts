@@ -32,7 +32,7 @@ function exitOf(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => child.on('exit', (code) => resolve(code)));
 }
 
-describe('the server process', () => {
+describe('the server process', { timeout: 60_000 }, () => {
   let child: ChildProcess;
   let output = '';
   const port = 20000 + Math.floor(Math.random() * 20000);
@@ -89,7 +89,7 @@ describe('the server process', () => {
   });
 });
 
-describe('start-up with a wrong setting', () => {
+describe('start-up with a wrong setting', { timeout: 60_000 }, () => {
   it('stops with a message that names the variable', () => {
     const result = spawnSync(tsx, ['src/server.ts'], { cwd: root, env: env({ PORT: 'abc', DATABASE_URL: path.join(dir, 'never.sqlite') }), encoding: 'utf8' });
     expect(result.status).toBe(78);
@@ -98,7 +98,7 @@ describe('start-up with a wrong setting', () => {
   });
 });
 
-describe('npm run seed', () => {
+describe('npm run seed', { timeout: 60_000 }, () => {
   it('loads the demo data into an empty database and prints the sign-ins', () => {
     const file = path.join(dir, 'seeded.sqlite');
     const result = spawnSync(tsx, ['scripts/seed.ts'], { cwd: root, env: env({ DATABASE_URL: file }), encoding: 'utf8' });
