@@ -21,7 +21,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.logLevel);
-  const database = createDb(config.database);
+  const database = createDb(config.database, (err) => logger.warn({ err }, 'an idle database connection failed'));
   await migrateToLatest(database.db);
   const demo = await bootstrap(database.db, config, systemClock, logger);
   const mailer = createMailer(config.smtpUrl, config.mailFrom);

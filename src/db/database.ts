@@ -60,13 +60,16 @@ export function openSqlite(file: string): SqliteDatabase.Database {
 // PostgreSQL bigint (count(*)) arrives as a string: parse it, counts here fit in a JS number.
 pg.types.setTypeParser(20, (value: string) => Number.parseInt(value, 10));
 
-export function createDb(config: DatabaseConfig): OpenDatabase {
+export function createDb(config: DatabaseConfig, onPoolError: (error: Error) => void = () => {}): OpenDatabase {
   if (config.kind === 'sqlite') {
     const sqlite = openSqlite(config.file);
     const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
     return { db, dialect: 'sqlite', sqlite, close: () => db.destroy() };
   }
   const pool = new pg.Pool({ connectionString: config.url, max: 10 });
+  // An idle pooled connection can fail (the server restarts, an admin ends it). Without a
+  // listener that error would crash the process; the pool drops the client and makes a new one.
+  pool.on('error', onPoolError);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: 'postgres', close: () => db.destroy() };
 }
