@@ -30,6 +30,8 @@ export interface CompanySitesTable {
   address: string | null;
   municipality: string;
   is_main: number;
+  meeting_point: string | null;
+  directions: string | null;
   created_at: string;
 }
 
@@ -149,7 +151,109 @@ export interface Database {
   password_resets: PasswordResetsTable;
   api_tokens: ApiTokensTable;
   outbox: OutboxTable;
+  role_stories: RoleStoriesTable;
+  story_path_steps: StoryPathStepsTable;
+  story_fields: StoryFieldsTable;
+  story_portraits: StoryPortraitsTable;
+  slot_series: SlotSeriesTable;
+  slots: SlotsTable;
+  slot_grades: SlotGradesTable;
+  slot_hosts: SlotHostsTable;
 }
 
 // Generated is re-exported so later tables can use it for server-filled columns.
 export type { Generated };
+
+// ---- role stories and slots (migration 2026-11-23T01.00) ----
+
+export interface RoleStoriesTable {
+  id: string;
+  company_id: string;
+  display_name: string;
+  role_title: string;
+  pronoun: string | null;
+  interest_text: string;
+  day_text: string;
+  society_text: string;
+  wish_text: string;
+  published: number;
+  consent_person: string | null;
+  consent_recorded_by: string | null;
+  consent_at: string | null;
+  consent_withdrawn_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface StoryPathStepsTable {
+  id: string;
+  story_id: string;
+  position: number;
+  kind: string;
+  programme: string | null;
+  title: string;
+  place: string | null;
+  from_year: number | null;
+  to_year: number | null;
+}
+
+export interface StoryFieldsTable {
+  story_id: string;
+  field: string;
+}
+
+export interface StoryPortraitsTable {
+  story_id: string;
+  image: Buffer;
+  width: number;
+  height: number;
+  updated_at: string;
+}
+
+export interface SlotSeriesTable {
+  id: string;
+  company_id: string;
+  created_by: string | null;
+  created_at: string;
+}
+
+export type SlotStatus = 'draft' | 'published' | 'cancelled';
+export type SlotFormat = 'shadow_day' | 'half_day' | 'group_morning' | 'digital';
+
+export interface SlotsTable {
+  id: string;
+  company_id: string;
+  site_id: string;
+  series_id: string | null;
+  format: SlotFormat;
+  starts_at: string;
+  ends_at: string;
+  capacity: number;
+  min_group: number | null;
+  booked_count: number;
+  activities: string | null;
+  bring: string | null;
+  provided: string | null;
+  accessibility: string | null;
+  supervisor_name: string | null;
+  supervisor_phone: string | null;
+  status: SlotStatus;
+  cancel_reason: string | null;
+  cancelled_at: string | null;
+  published_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SlotGradesTable {
+  slot_id: string;
+  grade: string;
+}
+
+export interface SlotHostsTable {
+  slot_id: string;
+  story_id: string;
+  starts_at: string;
+  ends_at: string;
+  active: number;
+}

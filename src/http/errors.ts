@@ -12,6 +12,9 @@ export const errorStatus = {
   link_invalid: 410,
   email_taken: 409,
   already_member: 409,
+  host_overlap: 409,
+  slot_has_bookings: 409,
+  slot_cancelled: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   too_many_attempts: 429,
@@ -24,6 +27,8 @@ export type ErrorCode = keyof typeof errorStatus;
 export interface FieldProblem {
   key: MessageKey;
   params?: Params;
+  /** A second message shown inside the first as {reason} (e.g. which rule a date in a series breaks). */
+  reason?: MessageKey;
 }
 
 export type FieldProblems = Record<string, FieldProblem>;

@@ -69,7 +69,8 @@ export function localiseFields(t: Translate, fields: FieldProblems | undefined):
   const out: Record<string, string> = Object.create(null);
   for (const [field, problem] of Object.entries(fields ?? {})) {
     const label = fieldLabel(t, field);
-    const message = t(problem.key, { field: label.toLocaleLowerCase(), ...problem.params });
+    const reason = problem.reason ? t(problem.reason, problem.params) : '';
+    const message = t(problem.key, { field: label.toLocaleLowerCase(), reason, ...problem.params });
     out[field] = message.charAt(0).toLocaleUpperCase() + message.slice(1);
   }
   return out;

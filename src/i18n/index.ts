@@ -5,6 +5,8 @@ import { organisations } from '../organisations/organisations.i18n.ts';
 import { users } from '../users/users.i18n.ts';
 import { mail } from '../mail/mail.i18n.ts';
 import { api } from '../api/api.i18n.ts';
+import { stories } from '../stories/stories.i18n.ts';
+import { slots } from '../slots/slots.i18n.ts';
 
 /**
  * One typed dictionary, assembled from each feature's part. Swedish is the default and the
@@ -14,7 +16,7 @@ export const LOCALES = ['sv', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
 export const DEFAULT_LOCALE: Locale = 'sv';
 
-const parts = [common, auth, home, organisations, users, mail, api] as const;
+const parts = [common, auth, home, organisations, users, mail, api, stories, slots] as const;
 
 type Part = (typeof parts)[number];
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;

@@ -56,7 +56,13 @@ export function memberRoutes({ db }: AppDeps): RouteSpec[] {
 
   async function showSite(res: Response, siteId: string, values?: Record<string, unknown>, fields?: FieldProblems) {
     const site = await service.getSite(db, res.req.ctx.user!, siteId);
-    const current = { name: site.name, municipality: site.municipality, address: site.address ?? '' };
+    const current = {
+      name: site.name,
+      municipality: site.municipality,
+      address: site.address ?? '',
+      meetingPoint: site.meeting_point ?? '',
+      directions: site.directions ?? '',
+    };
     await renderPage(res, 'organisations/site', { title: site.name, site, form: formState(res, values ?? current, fields) }, res.statusCode);
   }
 
@@ -96,8 +102,8 @@ export function memberRoutes({ db }: AppDeps): RouteSpec[] {
         handleForm(
           res,
           async () => {
-            const { name, municipality, address } = req.body;
-            const input = parseInput(siteSchema, { name, municipality, address });
+            const { name, municipality, address, meetingPoint, directions } = req.body;
+            const input = parseInput(siteSchema, { name, municipality, address, meetingPoint, directions });
             await db.transaction().execute((trx) => service.addSite(trx, req.ctx.user!, req.ctx.user!.companyId!, input, req.ctx.now));
             redirectAfterPost(res, '/company#sites');
           },
@@ -119,8 +125,8 @@ export function memberRoutes({ db }: AppDeps): RouteSpec[] {
         await handleForm(
           res,
           async () => {
-            const { name, municipality, address } = req.body;
-            const input = parseInput(siteSchema, { name, municipality, address });
+            const { name, municipality, address, meetingPoint, directions } = req.body;
+            const input = parseInput(siteSchema, { name, municipality, address, meetingPoint, directions });
             await db.transaction().execute((trx) => service.editSite(trx, req.ctx.user!, id, input));
             redirectAfterPost(res, '/company#sites');
           },

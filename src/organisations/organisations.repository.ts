@@ -95,7 +95,11 @@ export async function reopenMembership(db: Db, id: string, requestedBy: string, 
     .execute();
 }
 
-export async function updateSite(db: Db, id: string, values: { name: string; municipality: string; address: string | null }) {
+export async function updateSite(
+  db: Db,
+  id: string,
+  values: { name: string; municipality: string; address: string | null; meeting_point: string | null; directions: string | null },
+) {
   await db.updateTable('company_sites').set(values).where('id', '=', id).execute();
 }
 

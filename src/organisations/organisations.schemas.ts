@@ -26,7 +26,13 @@ export const createSchoolSchema = createOrganisationSchema
   .strict();
 export type CreateSchoolInput = z.infer<typeof createSchoolSchema>;
 
-export const siteSchema = z.object({ name: text(160), municipality: text(80), address: optionalText(240) });
+export const siteSchema = z.object({
+  name: text(160),
+  municipality: text(80),
+  address: optionalText(240),
+  meetingPoint: optionalText(300),
+  directions: optionalText(1000),
+});
 export type SiteInput = z.infer<typeof siteSchema>;
 
 export const companyProfileSchema = z.object({ name: text(160), description: optionalText(2000) });

@@ -94,6 +94,8 @@ export async function createCompany(db: Db, actor: SessionUser, networkId: strin
     address: input.address,
     municipality: input.municipality,
     is_main: 1,
+    meeting_point: null,
+    directions: null,
     created_at: at,
   });
   await repo.insertMembership(db, approvedMembership(networkId, 'company', company.id, actor.id, at));
@@ -201,7 +203,17 @@ export async function updateCompanyProfile(db: Db, actor: SessionUser, companyId
 
 export async function addSite(db: Db, actor: SessionUser, companyId: string, input: SiteInput, now: DateTime) {
   assertCompanyCoordinatorOf(actor, companyId);
-  const row = { id: newId(), company_id: companyId, ...input, is_main: 0, created_at: toDbInstant(now) };
+  const row = {
+    id: newId(),
+    company_id: companyId,
+    name: input.name,
+    municipality: input.municipality,
+    address: input.address,
+    meeting_point: input.meetingPoint,
+    directions: input.directions,
+    is_main: 0,
+    created_at: toDbInstant(now),
+  };
   await repo.insertSite(db, row);
   return row;
 }
@@ -210,7 +222,13 @@ export async function editSite(db: Db, actor: SessionUser, siteId: string, input
   const site = await repo.findSiteById(db, siteId);
   if (!site) throw notFound();
   assertCompanyCoordinatorOf(actor, site.company_id);
-  await repo.updateSite(db, siteId, input);
+  await repo.updateSite(db, siteId, {
+    name: input.name,
+    municipality: input.municipality,
+    address: input.address,
+    meeting_point: input.meetingPoint,
+    directions: input.directions,
+  });
 }
 
 export async function getSite(db: Db, actor: SessionUser, siteId: string) {

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { parseInstant } from '../time/local-time.ts';
+import { GRADES } from './minors.ts';
+
+export const FORMATS = ['shadow_day', 'half_day', 'group_morning', 'digital'] as const;
+
+const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .nullish()
+    .transform((v) => (v ? v : null));
+
+/** An instant: ISO 8601 with an offset, or a local time read in Europe/Stockholm (never shifted). */
+export const instantSchema = z.string().transform((value, ctx) => {
+  const parsed = parseInstant(value);
+  if (parsed.ok) return parsed.instant;
+  ctx.addIssue({ code: 'custom', message: `slot.time_${parsed.problem}` });
+  return z.NEVER;
+});
+
+/** What a slot is, apart from its time (shared by single slots and series). */
+export const slotFieldsSchema = z.object({
+  storyIds: z.array(z.string().trim().min(1).max(64)).min(1).max(10),
+  siteId: z.string().trim().min(1).max(64).nullish().transform((v) => v ?? null),
+  format: z.enum(FORMATS, { message: 'field.choose' }).default('shadow_day'),
+  capacity: z.coerce.number().int().min(1).max(500),
+  minGroup: z.coerce.number().int().min(1).max(500).nullish().transform((v) => v ?? null),
+  grades: z.array(z.enum(GRADES, { message: 'field.choose' })).min(1).max(GRADES.length),
+  activities: optionalText(3000),
+  bring: optionalText(1000),
+  provided: optionalText(1000),
+  accessibility: optionalText(1000),
+  supervisorName: optionalText(120),
+  supervisorPhone: optionalText(40),
+  status: z.enum(['draft', 'published'], { message: 'field.choose' }).default('published'),
+});
+export type SlotFields = z.output<typeof slotFieldsSchema>;
+
+export const slotInputSchema = slotFieldsSchema.extend({ startsAt: instantSchema, endsAt: instantSchema });
+export type SlotInput = z.output<typeof slotInputSchema>;
+
+export const cancelSchema = z.object({ reason: optionalText(500) });
+
+/** Catalogue filters (query string); a bad value is ignored rather than failing the page. */
+export const catalogueQuerySchema = z.object({
+  from: z.iso.date().optional().catch(undefined),
+  to: z.iso.date().optional().catch(undefined),
+  field: z.string().max(40).optional().catch(undefined),
+  municipality: z.string().trim().max(80).optional().catch(undefined),
+  format: z.enum(FORMATS).optional().catch(undefined),
+  grade: z.enum(GRADES).optional().catch(undefined),
+  free: z.enum(['1', 'true', 'on']).optional().catch(undefined),
+  q: z.string().trim().max(100).optional().catch(undefined),
+  networkId: z.string().max(64).optional().catch(undefined),
+  page: z.coerce.number().int().min(1).max(10_000).default(1).catch(1),
+});
+export type CatalogueQuery = z.output<typeof catalogueQuerySchema>;

@@ -1,0 +1,42 @@
+import { DateTime } from 'luxon';
+import { ZONE } from './stockholm.ts';
+
+export type LocalTimeProblem = 'invalid' | 'nonexistent' | 'ambiguous';
+
+export type ParsedInstant = { ok: true; instant: DateTime } | { ok: false; problem: LocalTimeProblem };
+
+const LOCAL = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2})[:.](\d{2})$/;
+
+/**
+ * Reads a time as a person means it: "2027-03-16T08:00" (or "2027-03-16 08.00") is a local
+ * time in Europe/Stockholm; a string with an offset or Z is an exact instant. A local time that
+ * does not exist (spring forward, 02.00–03.00) or occurs twice (autumn back, 02.00–03.00) is
+ * refused — never silently shifted.
+ */
+export function parseInstant(value: string): ParsedInstant {
+  const text = value.trim();
+  const local = LOCAL.exec(text);
+  if (local) {
+    const [, y, mo, d, h, mi] = local;
+    const iso = `${y}-${mo}-${d}T${h}:${mi}`;
+    const dt = DateTime.fromISO(iso, { zone: ZONE });
+    if (!dt.isValid) return { ok: false, problem: 'invalid' };
+    if (dt.toFormat("yyyy-MM-dd'T'HH:mm") !== iso) return { ok: false, problem: 'nonexistent' };
+    if (dt.getPossibleOffsets().length > 1) return { ok: false, problem: 'ambiguous' };
+    return { ok: true, instant: dt.toUTC() };
+  }
+  if (!/[zZ]$|[+-]\d{2}:?\d{2}$/.test(text)) return { ok: false, problem: 'invalid' };
+  const dt = DateTime.fromISO(text, { setZone: true });
+  return dt.isValid ? { ok: true, instant: dt.toUTC() } : { ok: false, problem: 'invalid' };
+}
+
+/** A local calendar date "2027-03-16" and a time "08:00" in Stockholm, as one instant. */
+export function localDateTime(date: string, time: string): ParsedInstant {
+  return parseInstant(`${date}T${time.replace('.', ':')}`);
+}
+
+/** The Stockholm wall-clock parts of an instant (for rules about weekdays and hours). */
+export function stockholmParts(instant: DateTime) {
+  const local = instant.setZone(ZONE);
+  return { weekday: local.weekday, minutesOfDay: local.hour * 60 + local.minute, date: local.toISODate()! };
+}
