@@ -20,6 +20,8 @@ import { organisationRoutes } from './organisations/organisations.routes.ts';
 import { opsRoutes } from './ops/ops.routes.ts';
 import { navigationFor } from './home/navigation.ts';
 import { usersRoutes } from './users/users.routes.ts';
+import { storiesRoutes } from './stories/stories.routes.ts';
+import { slotsRoutes } from './slots/slots.routes.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -105,6 +107,8 @@ export function createApp(deps: AppDeps): Express {
   mountRoutes(pages, usersRoutes(deps), routeTable);
   mountRoutes(pages, organisationRoutes(deps), routeTable);
   mountRoutes(pages, mailRoutes(deps), routeTable);
+  mountRoutes(pages, storiesRoutes(deps), routeTable);
+  mountRoutes(pages, slotsRoutes(deps), routeTable);
   app.use('/api/v1', apiRouter(deps, routeTable));
   app.use(pages);
 

@@ -15,6 +15,10 @@ export const home = defineMessages({
     'home.nav_company': 'Mitt företag',
     'home.nav_school': 'Min skola',
     'home.nav_invitations': 'Bjud in',
+    'home.nav_library': 'Berättelser',
+    'home.nav_catalogue': 'Hitta prao',
+    'home.nav_stories': 'Våra berättelser',
+    'home.nav_slots': 'Våra prao-pass',
   },
   en: {
     'home.welcome_title': 'Teknikprao – meet the people behind the jobs',
@@ -30,5 +34,9 @@ export const home = defineMessages({
     'home.nav_company': 'My company',
     'home.nav_school': 'My school',
     'home.nav_invitations': 'Invite',
+    'home.nav_library': 'Stories',
+    'home.nav_catalogue': 'Find job shadowing',
+    'home.nav_stories': 'Our stories',
+    'home.nav_slots': 'Our slots',
   },
 });

@@ -8,7 +8,7 @@ export interface NavItem {
 
 /** The menu fits the role: each role sees only where it can go. */
 export function navigationFor(user: SessionUser | null, t: Translate): NavItem[] {
-  if (!user) return [];
+  if (!user) return [{ href: '/library', label: t('home.nav_library') }, { href: '/catalogue', label: t('home.nav_catalogue') }];
   const items: NavItem[] = [{ href: '/', label: t('nav.home') }];
   switch (user.role) {
     case 'platform_admin':
@@ -18,12 +18,20 @@ export function navigationFor(user: SessionUser | null, t: Translate): NavItem[]
       items.push({ href: '/network', label: t('home.nav_network') });
       break;
     case 'company_coordinator':
-      items.push({ href: '/company', label: t('home.nav_company') });
+      items.push(
+        { href: '/company', label: t('home.nav_company') },
+        { href: '/company/stories', label: t('home.nav_stories') },
+        { href: '/company/slots', label: t('home.nav_slots') },
+      );
       break;
     case 'counsellor':
-      items.push({ href: '/school', label: t('home.nav_school') });
+      items.push({ href: '/school', label: t('home.nav_school') }, { href: '/catalogue', label: t('home.nav_catalogue') });
       break;
   }
-  items.push({ href: '/invitations', label: t('home.nav_invitations') }, { href: '/account', label: t('nav.account') });
+  items.push(
+    { href: '/library', label: t('home.nav_library') },
+    { href: '/invitations', label: t('home.nav_invitations') },
+    { href: '/account', label: t('nav.account') },
+  );
   return items;
 }
