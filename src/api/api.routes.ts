@@ -2,13 +2,17 @@ import express, { type Request, type Router } from 'express';
 import { z } from 'zod';
 import { authenticate } from '../auth/auth.service.ts';
 import type { AppDeps, SessionUser } from '../http/context.ts';
-import { errorStatus } from '../http/errors.ts';
+import { errorStatus, notFound } from '../http/errors.ts';
 import type { Access, RouteTableEntry } from '../http/routes.ts';
 import { parseInput } from '../http/validation.ts';
 import { createCompany, createNetwork, createSchool, listNetworks } from '../organisations/organisations.service.ts';
 import { idParamSchema } from '../organisations/organisations.schemas.ts';
+import { searchCatalogue } from '../slots/catalogue.ts';
+import { cancelSlot, createSlot, getSlot } from '../slots/slots.service.ts';
+import { createStory } from '../stories/stories.service.ts';
 import { assertMayGrant } from '../users/permissions.ts';
 import { createUser } from '../users/users.service.ts';
+import { isOwnSlot, slotJson, storyJson } from './api.json.ts';
 import { apiOnly, bearerGuard, jsonBody, noStore } from './api.middleware.ts';
 import * as s from './api.schemas.ts';
 import { buildOpenApi } from './openapi.ts';
@@ -22,6 +26,8 @@ export interface ApiRoute {
   access: Access;
   summary: string;
   params?: z.ZodObject;
+  /** Query-string parameters (all optional). */
+  query?: z.ZodObject;
   body?: z.ZodType;
   response: z.ZodType;
   status: number;
@@ -30,7 +36,10 @@ export interface ApiRoute {
    * every guarded route, every path parameter or every body may give are added there.
    */
   errors?: (keyof typeof errorStatus)[];
-  handler: (input: { req: Request; body: any; params: any; user: SessionUser }) => Promise<unknown>;
+  /** A public route that shows more to a caller with a bearer token (documented as optional security). */
+  bearerOptional?: true;
+  /** `user` is the caller on guarded routes; public routes read the optional caller from req.ctx.user. */
+  handler: (input: { req: Request; body: any; params: any; query: any; user: SessionUser }) => Promise<unknown>;
 }
 
 const organisationIdOf = (u: SessionUser) => u.networkId ?? u.companyId ?? u.schoolId;
@@ -143,6 +152,80 @@ export function apiRoutes({ db, config }: AppDeps): ApiRoute[] {
         return userJson(created);
       },
     },
+    {
+      method: 'post',
+      path: '/stories',
+      operationId: 'createStory',
+      access: ['company_coordinator'],
+      summary: "Write a role story for the caller's company. Publishing through the API records the professional's consent.",
+      body: s.storyRequestSchema,
+      response: s.storyResponseSchema,
+      status: 201,
+      handler: async ({ req, body, user }) => storyJson(await tx((trx) => createStory(trx, user, body, req.ctx.now))),
+    },
+    {
+      method: 'post',
+      path: '/slots',
+      operationId: 'createSlot',
+      access: ['company_coordinator'],
+      summary: 'Publish a slot (or save a draft with status "draft"), hosted by stories of the caller\'s company. Same rules as the UI.',
+      body: s.slotRequestSchema,
+      response: s.slotResponseSchema,
+      status: 201,
+      errors: ['host_overlap'],
+      handler: async ({ req, body, user }) => {
+        const slot = await tx((trx) => createSlot(trx, user, body, { startsAt: body.startsAt, endsAt: body.endsAt }, req.ctx.now));
+        return slotJson(slot, user);
+      },
+    },
+    {
+      method: 'get',
+      path: '/slots',
+      operationId: 'listSlots',
+      access: 'public',
+      bearerOptional: true,
+      summary: 'Published slots that have not started, in every network, with the catalogue filters (a bad filter value is ignored).',
+      query: s.slotQuerySchema,
+      response: s.slotPageSchema,
+      status: 200,
+      handler: async ({ req, query }) => {
+        const page = await searchCatalogue(db, { networkIds: null }, query, req.ctx.now);
+        return { ...page, slots: page.slots.map((slot) => slotJson(slot, req.ctx.user)) };
+      },
+    },
+    {
+      method: 'get',
+      path: '/slots/:id',
+      operationId: 'getSlot',
+      access: 'public',
+      bearerOptional: true,
+      summary: "One slot, published or cancelled; a draft only for its own company's coordinators.",
+      params: idParamSchema,
+      response: s.slotResponseSchema,
+      status: 200,
+      errors: ['not_found'],
+      handler: async ({ req, params }) => {
+        const slot = await getSlot(db, params.id);
+        if (slot.status === 'draft' && !isOwnSlot(slot, req.ctx.user)) throw notFound();
+        return slotJson(slot, req.ctx.user);
+      },
+    },
+    {
+      method: 'post',
+      path: '/slots/:id/cancel',
+      operationId: 'cancelSlot',
+      access: ['company_coordinator'],
+      summary: "Cancel one of the company's slots (frees its hosts' time). Cancelling again changes nothing.",
+      params: idParamSchema,
+      body: s.cancelRequestSchema,
+      response: s.slotResponseSchema,
+      status: 200,
+      errors: ['not_found'],
+      handler: async ({ req, body, params, user }) => {
+        const slot = await tx((trx) => cancelSlot(trx, user, params.id, body.reason, req.ctx.now));
+        return slotJson(slot, user);
+      },
+    },
   ];
 }
 
@@ -159,8 +242,9 @@ export function apiRouter(deps: AppDeps, table: RouteTableEntry[]): Router {
   for (const route of routes) {
     router[route.method](route.path, bearerGuard(route.access), async (req, res) => {
       const params = route.params ? parseInput(route.params, req.params) : {};
+      const query = route.query ? parseInput(route.query, req.query) : {};
       const body = route.body ? parseInput(route.body, jsonBody(req)) : undefined;
-      const result = await route.handler({ req, body, params, user: req.ctx.user! });
+      const result = await route.handler({ req, body, params, query, user: req.ctx.user! });
       res.status(route.status).json(result);
     });
     table.push({ method: route.method.toUpperCase(), path: `/api/v1${route.path}`, access: route.access, kind: 'api' });

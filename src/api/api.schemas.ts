@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { ROLES } from '../db/types.ts';
 import { createNetworkSchema, createOrganisationSchema } from '../organisations/organisations.schemas.ts';
+import { GRADES } from '../slots/minors.ts';
+import { cancelSchema, catalogueQuerySchema, FORMATS, instantSchema, slotInputSchema } from '../slots/slots.schemas.ts';
+import { FIELD_CODES, PATH_KINDS, PROGRAMME_CODES } from '../stories/path.ts';
+import { pathStepSchema, storyInputSchema } from '../stories/stories.schemas.ts';
 import { createUserSchema, emailSchema } from '../users/users.schemas.ts';
 
 export const tokenRequestSchema = z.object({ email: emailSchema, password: z.string().min(1).max(200) }).strict();
@@ -48,3 +52,82 @@ export const userResponseSchema = meResponseSchema;
 export const errorResponseSchema = z.object({
   error: z.object({ code: z.string(), message: z.string(), fields: z.record(z.string(), z.string()) }),
 });
+
+// Role stories and slots: the requests are the UI's own schemas, refusing unknown fields.
+
+export const storyRequestSchema = storyInputSchema.extend({ path: z.array(pathStepSchema.strict()).min(1).max(20) }).strict();
+
+const pathStepResponseSchema = z.object({
+  kind: z.enum(PATH_KINDS),
+  title: z.string(),
+  place: z.string().nullable(),
+  programme: z.enum(PROGRAMME_CODES).nullable(),
+  fromYear: z.number().int().nullable(),
+  toYear: z.number().int().nullable(),
+});
+export const storyResponseSchema = z.object({
+  id: z.string(),
+  companyId: z.string(),
+  name: z.string(),
+  title: z.string(),
+  pronoun: z.string().nullable(),
+  path: z.array(pathStepResponseSchema),
+  interest: z.string(),
+  dayAtWork: z.string(),
+  society: z.string(),
+  wishAt14: z.string(),
+  fields: z.array(z.enum(FIELD_CODES)),
+  published: z.boolean(),
+  updatedAt: z.string(),
+});
+
+const instantHelp =
+  'ISO 8601 with an offset or Z ("2027-03-16T07:00:00Z"), or a local time read in Europe/Stockholm ("2027-03-16T08:00"). ' +
+  'A local time that does not exist or occurs twice on a DST change day is refused (422), never shifted.';
+const siteIdHelp = "One of the company's sites; the main site when left out.";
+export const slotRequestSchema = slotInputSchema
+  .extend({
+    siteId: slotInputSchema.shape.siteId.meta({ description: siteIdHelp }),
+    startsAt: instantSchema.meta({ description: instantHelp }),
+    endsAt: instantSchema.meta({ description: instantHelp }),
+  })
+  .strict();
+
+const utc = z.string().meta({ description: 'UTC, ISO 8601 (2027-03-16T07:00:00.000Z)' });
+const contactHelp = "The supervisor's contact, only for signed-in callers.";
+export const slotResponseSchema = z.object({
+  id: z.string(),
+  companyId: z.string(),
+  companyName: z.string(),
+  siteId: z.string(),
+  site: z.object({
+    id: z.string(),
+    name: z.string(),
+    address: z.string().nullable(),
+    municipality: z.string(),
+    meetingPoint: z.string().nullable(),
+    directions: z.string().nullable(),
+  }),
+  format: z.enum(FORMATS),
+  startsAt: utc,
+  endsAt: utc,
+  capacity: z.number().int(),
+  minGroup: z.number().int().nullable(),
+  bookedCount: z.number().int(),
+  seatsLeft: z.number().int(),
+  status: z.enum(['draft', 'published', 'cancelled']),
+  grades: z.array(z.enum(GRADES)),
+  hosts: z
+    .array(z.object({ storyId: z.string(), name: z.string(), title: z.string() }))
+    .meta({ description: "The professionals hosting the slot; a story that is not published is shown only to the slot's own company." }),
+  activities: z.string().nullable(),
+  bring: z.string().nullable(),
+  provided: z.string().nullable(),
+  accessibility: z.string().nullable(),
+  seriesId: z.string().nullable(),
+  supervisorName: z.string().nullable().optional().meta({ description: contactHelp }),
+  supervisorPhone: z.string().nullable().optional().meta({ description: contactHelp }),
+});
+export const slotPageSchema = z.object({ slots: z.array(slotResponseSchema), page: z.number().int(), hasNext: z.boolean() });
+export const slotQuerySchema = catalogueQuerySchema;
+export const cancelRequestSchema = cancelSchema.strict();

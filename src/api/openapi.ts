@@ -40,15 +40,17 @@ export function buildOpenApi(routes: ApiRoute[], baseUrl: string) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
     const path = route.path.replace(/:(\w+)/g, '{$1}');
-    const params = route.params?.shape ?? {};
+    const parameters = [
+      ...Object.entries(route.params?.shape ?? {}).map(([name, schema]) => ({ name, in: 'path', required: true, schema: jsonSchema(schema, 'input') })),
+      ...Object.entries(route.query?.shape ?? {}).map(([name, schema]) => ({ name, in: 'query', required: false, schema: jsonSchema(schema, 'input') })),
+    ];
     paths[path] ??= {};
     paths[path][route.method] = {
       operationId: route.operationId,
       summary: route.summary,
-      security: route.access === 'public' ? [] : [{ bearer: [] }],
-      ...(route.params
-        ? { parameters: Object.entries(params).map(([name, schema]) => ({ name, in: 'path', required: true, schema: jsonSchema(schema, 'input') })) }
-        : {}),
+      // `{}` makes the bearer token optional (OpenAPI's way of saying "anonymous or signed in").
+      security: route.access !== 'public' ? [{ bearer: [] }] : route.bearerOptional ? [{}, { bearer: [] }] : [],
+      ...(parameters.length > 0 ? { parameters } : {}),
       ...(route.body
         ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } } }
         : {}),

@@ -54,6 +54,9 @@ export function openSqlite(file: string): SqliteDatabase.Database {
   handle.pragma('synchronous = FULL');
   handle.pragma('foreign_keys = ON');
   handle.pragma('busy_timeout = 5000');
+  // SQLite's own lower() folds only A–Z, so a search for "älv" would miss "Älvdalens". This one
+  // folds every letter, as PostgreSQL's does, and keeps the search queries the same on both.
+  handle.function('lower', { deterministic: true }, (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : value));
   return handle;
 }
 

@@ -1,7 +1,16 @@
 import { doubleCsrf } from 'csrf-csrf';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import type { Config } from '../config.ts';
 import { AppError } from './errors.ts';
+
+/**
+ * A multipart body (a file upload) is read inside its route, after this check, so its form
+ * cannot carry the token: it comes in the address (`?_csrf=`) instead, for multipart only.
+ */
+function multipartQueryToken(req: Request): string | undefined {
+  const token = req.query._csrf;
+  return req.is('multipart/form-data') && typeof token === 'string' ? token : undefined;
+}
 
 /**
  * CSRF protection with csrf-csrf (signed double-submit cookie): the token is an HMAC bound to
@@ -16,7 +25,7 @@ export function createCsrf(config: Config) {
     cookieName: config.secureCookies ? '__Host-tp_csrf' : 'tp_csrf',
     cookieOptions: { sameSite: 'lax', path: '/', secure: config.secureCookies, httpOnly: true },
     getCsrfTokenFromRequest: (req) =>
-      (typeof req.body?._csrf === 'string' ? req.body._csrf : undefined) ?? req.get('x-csrf-token'),
+      (typeof req.body?._csrf === 'string' ? req.body._csrf : undefined) ?? req.get('x-csrf-token') ?? multipartQueryToken(req),
     skipCsrfProtection: (req) => req.path.startsWith('/api/'),
     errorConfig: { statusCode: 403, message: 'csrf_invalid', code: 'EBADCSRFTOKEN' },
   });

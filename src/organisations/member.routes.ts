@@ -7,6 +7,7 @@ import type { RouteSpec } from '../http/routes.ts';
 import { parseInput } from '../http/validation.ts';
 import { companyProfileSchema, idParamSchema, joinRequestSchema, siteSchema } from './organisations.schemas.ts';
 import * as service from './organisations.service.ts';
+import { companyOverview } from '../slots/company-overview.ts';
 
 type FormKey = 'profile' | 'site' | 'join';
 type Forms = Partial<Record<FormKey, [Record<string, unknown>, FieldProblems?]>>;
@@ -16,14 +17,15 @@ const statusLabel = (res: Response, status: string) => res.req.ctx.t(`orgs.membe
 /** The start pages of companies (/company) and schools (/school): profile, sites, networks. */
 export function memberRoutes({ db }: AppDeps): RouteSpec[] {
   async function showCompany(res: Response, forms: Forms = {}) {
-    const { t, user } = res.req.ctx;
-    const profile = await service.companyProfile(db, user!, user!.companyId!);
+    const { t, locale, user, now } = res.req.ctx;
+    const [profile, overview] = await Promise.all([service.companyProfile(db, user!, user!.companyId!), companyOverview(db, user!.companyId!, now, t, locale)]);
     await renderPage(
       res,
       'organisations/company',
       {
         title: profile.company.name,
         ...profile,
+        ...overview,
         memberships: profile.memberships.map((m) => ({ ...m, statusLabel: statusLabel(res, m.status) })),
         profileForm: formState(res, forms.profile?.[0] ?? { name: profile.company.name, description: profile.company.description ?? '' }, forms.profile?.[1]),
         siteForm: formState(res, forms.site?.[0], forms.site?.[1]),

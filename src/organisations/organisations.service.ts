@@ -186,6 +186,11 @@ export async function membershipsOf(db: Db, kind: OrganisationKind, id: string) 
   return { memberships, joinable: networks.filter((n) => !taken.has(n.id)) };
 }
 
+/** The networks a school is an approved member of (a counsellor's view of the catalogue). */
+export async function approvedNetworkIdsOfSchool(db: Db, schoolId: string): Promise<string[]> {
+  return (await repo.listMembershipsOf(db, 'school', schoolId)).filter((m) => m.status === 'approved').map((m) => m.network_id);
+}
+
 // ---- a company's own profile and sites ----
 
 export async function companyProfile(db: Db, actor: SessionUser, companyId: string) {

@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import type { Db } from '../db/database.ts';
 import { toDbInstant, ZONE } from '../time/stockholm.ts';
 import type { CatalogueQuery } from './slots.schemas.ts';
+import { catalogueMunicipalities } from './slots.repository.ts';
 import { loadSlots, type Slot } from './slots.service.ts';
 
 export const PAGE_SIZE = 20;
@@ -101,3 +102,6 @@ export async function searchCatalogue(db: Db, scope: CatalogueScope, query: Cata
   const ids = rows.slice(0, pageSize).map((r) => r.id);
   return { slots: await loadSlots(db, ids), page: query.page, hasNext: rows.length > pageSize };
 }
+
+/** Municipalities with published slots still to come: the choices of the catalogue's filter. */
+export const municipalitiesWithSlots = (db: Db, now: DateTime): Promise<string[]> => catalogueMunicipalities(db, toDbInstant(now));

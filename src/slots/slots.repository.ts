@@ -117,3 +117,17 @@ export function upcomingSlotsOfStory(db: Db, storyId: string, fromIso: string) {
 
 export const insertSeries = (db: Db, row: { id: string; company_id: string; created_by: string | null; created_at: string }) =>
   db.insertInto('slot_series').values(row).execute();
+
+/** Municipalities that have published slots still to come (choices for the catalogue filter). */
+export async function catalogueMunicipalities(db: Db, fromIso: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('slots as s')
+    .innerJoin('company_sites as site', 'site.id', 's.site_id')
+    .select('site.municipality')
+    .distinct()
+    .where('s.status', '=', 'published')
+    .where('s.starts_at', '>', fromIso)
+    .orderBy('site.municipality')
+    .execute();
+  return rows.map((r) => r.municipality);
+}

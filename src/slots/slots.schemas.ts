@@ -22,12 +22,12 @@ export const instantSchema = z.string().transform((value, ctx) => {
 
 /** What a slot is, apart from its time (shared by single slots and series). */
 export const slotFieldsSchema = z.object({
-  storyIds: z.array(z.string().trim().min(1).max(64)).min(1).max(10),
+  storyIds: z.array(z.string().trim().min(1).max(64)).min(1, { message: 'slots.choose_host' }).max(10),
   siteId: z.string().trim().min(1).max(64).nullish().transform((v) => v ?? null),
   format: z.enum(FORMATS, { message: 'field.choose' }).default('shadow_day'),
-  capacity: z.coerce.number().int().min(1).max(500),
-  minGroup: z.coerce.number().int().min(1).max(500).nullish().transform((v) => v ?? null),
-  grades: z.array(z.enum(GRADES, { message: 'field.choose' })).min(1).max(GRADES.length),
+  capacity: z.coerce.number({ message: 'slots.capacity_range' }).int({ message: 'slots.capacity_range' }).min(1, { message: 'slots.capacity_range' }).max(500, { message: 'slots.capacity_range' }),
+  minGroup: z.coerce.number({ message: 'slots.min_group_range' }).int({ message: 'slots.min_group_range' }).min(1, { message: 'slots.min_group_range' }).max(500, { message: 'slots.min_group_range' }).nullish().transform((v) => v ?? null),
+  grades: z.array(z.enum(GRADES, { message: 'field.choose' })).min(1, { message: 'slots.choose_grade' }).max(GRADES.length),
   activities: optionalText(3000),
   bring: optionalText(1000),
   provided: optionalText(1000),

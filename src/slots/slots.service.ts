@@ -238,7 +238,9 @@ export async function updateSlot(db: Db, actor: SessionUser, id: string, fields:
   if (slot.bookedCount > 0 && timeChanged) throw new AppError('slot_has_bookings');
   if (fields.capacity < slot.bookedCount) throw invalidFields({ capacity: { key: 'slot.capacity_below_booked', params: { booked: slot.bookedCount } } });
   const siteId = await resolveRefs(db, slot.companyId, fields);
-  const problems = timeChanged || slot.status === 'draft' ? timeProblems(occurrence, fields.grades, now) : {};
+  const problems = timeProblems(occurrence, fields.grades, now);
+  // An unchanged time of a published slot may have passed; new grades must still keep the rules for minors.
+  if (!timeChanged && slot.status !== 'draft' && problems.startsAt?.key === 'slot.in_past') delete problems.startsAt;
   if (Object.keys(problems).length > 0) throw invalidFields(problems);
   const storyIds = [...new Set(fields.storyIds)];
   await assertHostsFree(db, storyIds, startsAt, endsAt, id);
@@ -323,7 +325,13 @@ export async function updateSeries(db: Db, actor: SessionUser, seriesId: string,
     }
   }
   for (const row of future) {
-    await updateSlot(db, actor, row.id, { ...fields, status: row.status === 'published' ? 'published' : fields.status }, { startsAt: fromDbInstant(row.starts_at), endsAt: fromDbInstant(row.ends_at) }, now);
+    const occurrence = { startsAt: fromDbInstant(row.starts_at), endsAt: fromDbInstant(row.ends_at) };
+    await updateSlot(db, actor, row.id, { ...fields, status: row.status === 'published' ? 'published' : fields.status }, occurrence, now).catch((error: unknown) => {
+      // A time problem (e.g. new grades on a Saturday) is about one date: name it, as createSeries does.
+      const problem = error instanceof AppError ? (error.fields?.startsAt ?? error.fields?.endsAt) : undefined;
+      if (!problem) throw error;
+      throw invalidFields({ dates: { key: 'slot.series_date_problem', reason: problem.key, params: { date: formatRange(row.starts_at, row.ends_at, locale), ...problem.params } } });
+    });
   }
   return future.length;
 }

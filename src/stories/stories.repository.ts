@@ -83,3 +83,8 @@ export async function storiesWithPortrait(db: Db, storyIds: string[]): Promise<S
   const rows = await db.selectFrom('story_portraits').select('story_id').where('story_id', 'in', storyIds).execute();
   return new Set(rows.map((r) => r.story_id));
 }
+
+/** The company a story belongs to, as the story page names it. */
+export function findStoryCompany(db: Db, companyId: string) {
+  return db.selectFrom('companies').select(['id', 'name', 'municipality']).where('id', '=', companyId).executeTakeFirst();
+}

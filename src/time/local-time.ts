@@ -5,23 +5,24 @@ export type LocalTimeProblem = 'invalid' | 'nonexistent' | 'ambiguous';
 
 export type ParsedInstant = { ok: true; instant: DateTime } | { ok: false; problem: LocalTimeProblem };
 
-const LOCAL = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2})[:.](\d{2})$/;
+const LOCAL = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2})[:.](\d{2})(?::(\d{2}))?$/;
 
 /**
- * Reads a time as a person means it: "2027-03-16T08:00" (or "2027-03-16 08.00") is a local
- * time in Europe/Stockholm; a string with an offset or Z is an exact instant. A local time that
- * does not exist (spring forward, 02.00–03.00) or occurs twice (autumn back, 02.00–03.00) is
- * refused — never silently shifted.
+ * Reads a time as a person means it: "2027-03-16T08:00" (or "2027-03-16 08.00", or ISO 8601
+ * with seconds "2027-03-16T08:00:00") is a local time in Europe/Stockholm; a string with an
+ * offset or Z is an exact instant. A local time that does not exist (spring forward,
+ * 02.00–03.00) or occurs twice (autumn back, 02.00–03.00) is refused — never silently shifted.
  */
 export function parseInstant(value: string): ParsedInstant {
   const text = value.trim();
   const local = LOCAL.exec(text);
   if (local) {
-    const [, y, mo, d, h, mi] = local;
-    const iso = `${y}-${mo}-${d}T${h}:${mi}`;
+    const [, y, mo, d, h, mi, sec = '00'] = local;
+    const iso = `${y}-${mo}-${d}T${h}:${mi}:${sec}`;
     const dt = DateTime.fromISO(iso, { zone: ZONE });
-    if (!dt.isValid) return { ok: false, problem: 'invalid' };
-    if (dt.toFormat("yyyy-MM-dd'T'HH:mm") !== iso) return { ok: false, problem: 'nonexistent' };
+    // Luxon reads 24:00 as the next midnight; that is a typing mistake, not a DST gap.
+    if (!dt.isValid || Number(h) > 23) return { ok: false, problem: 'invalid' };
+    if (dt.toFormat("yyyy-MM-dd'T'HH:mm:ss") !== iso) return { ok: false, problem: 'nonexistent' };
     if (dt.getPossibleOffsets().length > 1) return { ok: false, problem: 'ambiguous' };
     return { ok: true, instant: dt.toUTC() };
   }

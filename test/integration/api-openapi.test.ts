@@ -71,20 +71,25 @@ describe('the OpenAPI document', () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
-  it('asks for the bearer token, and documents the 401, everywhere but POST /tokens', () => {
+  it('asks for the bearer token, and documents the 401, everywhere but the public routes', () => {
+    const optional = ['get /slots', 'get /slots/{id}'];
     for (const { path, method, o } of operations()) {
-      if (path === '/tokens') {
-        expect(o.security).toEqual([]);
-        continue;
+      const name = `${method} ${path}`;
+      if (name === 'post /tokens') expect(o.security).toEqual([]);
+      else if (optional.includes(name)) {
+        // `{}` first: anonymous callers are welcome; a token shows more (the supervisor's contact).
+        expect(o.security, name).toEqual([{}, { bearer: [] }]);
+        expect(o.responses, name).not.toHaveProperty('401');
+      } else {
+        expect(o.security, name).toEqual([{ bearer: [] }]);
+        expect(o.responses, name).toHaveProperty('401');
       }
-      expect(o.security, `${method} ${path}`).toEqual([{ bearer: [] }]);
-      expect(o.responses, `${method} ${path}`).toHaveProperty('401');
     }
   });
 
-  it('documents the {id} path parameter of the network routes', () => {
-    for (const path of ['/networks/{id}/companies', '/networks/{id}/schools']) {
-      expect(op('post', path).parameters).toEqual([expect.objectContaining({ name: 'id', in: 'path', required: true })]);
+  it('documents the {id} path parameter of the network and slot routes', () => {
+    for (const [method, path] of [['post', '/networks/{id}/companies'], ['post', '/networks/{id}/schools'], ['get', '/slots/{id}'], ['post', '/slots/{id}/cancel']] as const) {
+      expect(op(method, path).parameters, path).toEqual([expect.objectContaining({ name: 'id', in: 'path', required: true })]);
     }
   });
 
@@ -130,8 +135,8 @@ describe('request and response schemas', () => {
   });
 
   it('answers every creating request with 201 and a required id', () => {
-    const creating = operations().filter(({ method }) => method === 'post');
-    expect(creating.length).toBeGreaterThanOrEqual(5);
+    const creating = operations().filter(({ method, path }) => method === 'post' && !path.endsWith('/cancel'));
+    expect(creating.map(({ path }) => path)).toEqual(expect.arrayContaining(['/stories', '/slots', '/users']));
     for (const { path, o } of creating) {
       expect(Object.keys(o.responses), path).toContain('201');
       expect(responseSchema('post', path, '201').required, path).toContain('id');
@@ -141,5 +146,50 @@ describe('request and response schemas', () => {
   it('is the zod schema itself, turned into JSON Schema (so the two cannot drift)', () => {
     const { $schema: _s, ...fromZod } = z.toJSONSchema(schemas.networkRequestSchema, { target: 'draft-2020-12', io: 'input' });
     expect(requestSchema('post', '/networks')).toEqual(fromZod);
+  });
+
+  it('requires name, title, path and dayAtWork for POST /stories, with the eight path kinds', () => {
+    const schema = requestSchema('post', '/stories');
+    expect(schema.required).toEqual(['name', 'title', 'path', 'dayAtWork']);
+    expect(schema.additionalProperties).toBe(false);
+    const step = (schema.properties!.path as JsonSchema & { items: JsonSchema }).items;
+    expect(step.required).toEqual(['kind', 'title']);
+    expect(step.properties!.kind!.enum).toEqual(['grundskola', 'gymnasium', 'yh', 'university', 'apprenticeship', 'job', 'gap', 'other']);
+    expect(Object.keys(step.properties!)).toEqual(expect.arrayContaining(['place', 'fromYear', 'toYear']));
+    expect(responseSchema('post', '/stories', '201').required).toEqual(expect.arrayContaining(['id', 'published']));
+  });
+
+  it('requires storyIds, startsAt, endsAt, capacity and grades for POST /slots, and nothing else', () => {
+    const schema = requestSchema('post', '/slots');
+    expect([...schema.required!].sort()).toEqual(['capacity', 'endsAt', 'grades', 'startsAt', 'storyIds']);
+    expect(schema.additionalProperties).toBe(false);
+    expect((schema.properties!.grades as JsonSchema & { items: JsonSchema }).items.enum).toEqual(['7', '8', '9', 'gy1', 'gy2', 'gy3', 'yh']);
+    expect(schema.properties!.status!.enum).toEqual(['draft', 'published']);
+    for (const field of ['startsAt', 'endsAt']) expect((schema.properties![field] as { description?: string }).description).toMatch(/Europe\/Stockholm/);
+    expect(Object.keys(schema.properties!)).toEqual(expect.arrayContaining(['siteId', 'format']));
+  });
+
+  it('documents 409 host_overlap and 422 for POST /slots', () => {
+    expect(Object.keys(op('post', '/slots').responses)).toEqual(expect.arrayContaining(['201', '401', '403', '409', '422']));
+  });
+
+  it('shows capacity, bookedCount, seatsLeft and status for every slot answer', () => {
+    const slotAnswers = [
+      responseSchema('post', '/slots', '201'),
+      responseSchema('get', '/slots/{id}', '200'),
+      responseSchema('post', '/slots/{id}/cancel', '200'),
+      (responseSchema('get', '/slots', '200').properties!.slots as JsonSchema & { items: JsonSchema }).items,
+    ];
+    for (const schema of slotAnswers) {
+      expect(schema.required).toEqual(expect.arrayContaining(['id', 'capacity', 'bookedCount', 'seatsLeft', 'status', 'hosts', 'startsAt', 'endsAt']));
+      expect(schema.required).not.toContain('supervisorName');
+    }
+  });
+
+  it('documents the catalogue filters of GET /slots as optional query parameters', () => {
+    const parameters = op('get', '/slots').parameters!;
+    expect(parameters.map((p) => p.name)).toEqual(['from', 'to', 'field', 'municipality', 'format', 'grade', 'free', 'q', 'networkId', 'page']);
+    for (const p of parameters) expect(p).toMatchObject({ in: 'query', required: false });
+    expect(op('get', '/slots/{id}').responses).toHaveProperty('404');
   });
 });
