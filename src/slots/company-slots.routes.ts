@@ -6,7 +6,7 @@ import { formState, redirectAfterPost, renderPage } from '../http/render.ts';
 import type { RouteSpec } from '../http/routes.ts';
 import { parseInput } from '../http/validation.ts';
 import { idParamSchema } from '../organisations/organisations.schemas.ts';
-import { formChoices, readSlotForm, slotFormValues, withFormFields } from './slots.form.ts';
+import { formChoices, readSlotForm, slotFormValues, handleSlotForm } from './slots.form.ts';
 import { cancelSchema } from './slots.schemas.ts';
 import * as service from './slots.service.ts';
 import { slotView } from './slots.view.ts';
@@ -64,14 +64,13 @@ export function companySlotRoutes({ db }: AppDeps): RouteSpec[] {
       path: '/company/slots/new',
       access: COORDINATOR,
       handler: (req, res) =>
-        handleForm(
+        handleSlotForm(
           res,
-          () =>
-            withFormFields(async () => {
-              const { fields, occurrence } = readSlotForm(req.body);
-              await db.transaction().execute((trx) => service.createSlot(trx, req.ctx.user!, fields, occurrence, req.ctx.now));
-              redirectAfterPost(res, '/company/slots');
-            }),
+          async () => {
+            const { fields, occurrence } = readSlotForm(req.body);
+            await db.transaction().execute((trx) => service.createSlot(trx, req.ctx.user!, fields, occurrence, req.ctx.now));
+            redirectAfterPost(res, '/company/slots');
+          },
           (values, fields) => showNew(res, values, fields),
         ),
     },
@@ -82,14 +81,13 @@ export function companySlotRoutes({ db }: AppDeps): RouteSpec[] {
       access: COORDINATOR,
       handler: async (req, res) => {
         const id = slotId(req.params);
-        await handleForm(
+        await handleSlotForm(
           res,
-          () =>
-            withFormFields(async () => {
-              const { fields, occurrence } = readSlotForm(req.body);
-              await db.transaction().execute((trx) => service.updateSlot(trx, req.ctx.user!, id, fields, occurrence, req.ctx.now));
-              redirectAfterPost(res, '/company/slots');
-            }),
+          async () => {
+            const { fields, occurrence } = readSlotForm(req.body);
+            await db.transaction().execute((trx) => service.updateSlot(trx, req.ctx.user!, id, fields, occurrence, req.ctx.now));
+            redirectAfterPost(res, '/company/slots');
+          },
           (values, fields) => showEdit(res, id, { values, fields }),
         );
       },
@@ -100,13 +98,12 @@ export function companySlotRoutes({ db }: AppDeps): RouteSpec[] {
       access: COORDINATOR,
       handler: async (req, res) => {
         const id = slotId(req.params);
-        await handleForm(
+        await handleSlotForm(
           res,
-          () =>
-            withFormFields(async () => {
-              await db.transaction().execute((trx) => service.publishSlot(trx, req.ctx.user!, id, req.ctx.now));
-              redirectAfterPost(res, `/company/slots/${id}`);
-            }),
+          async () => {
+            await db.transaction().execute((trx) => service.publishSlot(trx, req.ctx.user!, id, req.ctx.now));
+            redirectAfterPost(res, `/company/slots/${id}`);
+          },
           (_values, fields) => showEdit(res, id, { fields }),
         );
       },

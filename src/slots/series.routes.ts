@@ -7,7 +7,7 @@ import type { RouteSpec } from '../http/routes.ts';
 import { parseInput } from '../http/validation.ts';
 import { idParamSchema } from '../organisations/organisations.schemas.ts';
 import { toDbInstant } from '../time/stockholm.ts';
-import { contentFormValues, formChoices, readContentForm, readSeriesForm, withFormFields } from './slots.form.ts';
+import { contentFormValues, formChoices, readContentForm, readSeriesForm, handleSlotForm } from './slots.form.ts';
 import { cancelSchema } from './slots.schemas.ts';
 import * as service from './slots.service.ts';
 import { slotView } from './slots.view.ts';
@@ -55,14 +55,13 @@ export function seriesRoutes({ db }: AppDeps): RouteSpec[] {
       path: '/company/series/new',
       access: COORDINATOR,
       handler: (req, res) =>
-        handleForm(
+        handleSlotForm(
           res,
-          () =>
-            withFormFields(async () => {
-              const { fields, occurrences } = readSeriesForm(req.body, req.ctx.locale);
-              const created = await db.transaction().execute((trx) => service.createSeries(trx, req.ctx.user!, fields, occurrences, req.ctx.now, req.ctx.locale));
-              redirectAfterPost(res, `/company/series/${created.seriesId}`);
-            }),
+          async () => {
+            const { fields, occurrences } = readSeriesForm(req.body, req.ctx.locale);
+            const created = await db.transaction().execute((trx) => service.createSeries(trx, req.ctx.user!, fields, occurrences, req.ctx.now, req.ctx.locale));
+            redirectAfterPost(res, `/company/series/${created.seriesId}`);
+          },
           (values, fields) => showNew(res, values, fields),
         ),
     },
@@ -73,14 +72,13 @@ export function seriesRoutes({ db }: AppDeps): RouteSpec[] {
       access: COORDINATOR,
       handler: async (req, res) => {
         const id = seriesId(req.params);
-        await handleForm(
+        await handleSlotForm(
           res,
-          () =>
-            withFormFields(async () => {
-              const fields = readContentForm(req.body);
-              await db.transaction().execute((trx) => service.updateSeries(trx, req.ctx.user!, id, fields, req.ctx.now, req.ctx.locale));
-              redirectAfterPost(res, `/company/series/${id}`);
-            }),
+          async () => {
+            const fields = readContentForm(req.body);
+            await db.transaction().execute((trx) => service.updateSeries(trx, req.ctx.user!, id, fields, req.ctx.now, req.ctx.locale));
+            redirectAfterPost(res, `/company/series/${id}`);
+          },
           (values, fields) => showSeries(res, id, { values, fields }),
         );
       },

@@ -1,6 +1,8 @@
+import type { Response } from 'express';
 import type { Db } from '../db/database.ts';
 import type { SessionUser } from '../http/context.ts';
 import { AppError, invalidFields, type FieldProblem, type FieldProblems } from '../http/errors.ts';
+import { handleForm } from '../http/forms.ts';
 import { fieldProblems } from '../http/validation.ts';
 import type { Locale, Translate } from '../i18n/index.ts';
 import { companyProfile } from '../organisations/organisations.service.ts';
@@ -152,6 +154,15 @@ export async function withFormFields(action: () => Promise<void>): Promise<void>
     const problem: FieldProblem = { key: `error.${error.code as 'host_overlap'}`, ...(error.options.params ? { params: error.options.params } : {}) };
     throw new AppError(error.code, { ...error.options, fields: { [field]: problem } });
   }
+}
+
+/** handleForm for slot forms: conflicts (host clash, booked slot) are shown at their field too. */
+export function handleSlotForm(
+  res: Response,
+  action: () => Promise<void>,
+  showAgain: (values: Record<string, unknown>, fields: FieldProblems) => Promise<void>,
+): Promise<void> {
+  return handleForm(res, () => withFormFields(action), showAgain);
 }
 
 export interface Choice {
