@@ -33,7 +33,8 @@ export function createApp(deps: AppDeps): Express {
   app.set('view engine', 'ejs');
   app.set('x-powered-by', false);
   if (deps.config.trustProxy) app.set('trust proxy', deps.config.trustProxy);
-  if (deps.config.env === 'production') app.set('view cache', true);
+  // Compiled templates are cached everywhere but in development, where views change while it runs.
+  if (deps.config.env !== 'development') app.set('view cache', true);
 
   // 1. Context first: every later step (and the error handler) can rely on req.ctx.
   app.use((req, res, next) => {

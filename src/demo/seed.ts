@@ -2,9 +2,13 @@ import type { DateTime } from 'luxon';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/database.ts';
 import type { Role } from '../db/types.ts';
+import type { SessionUser } from '../http/context.ts';
 import * as orgs from '../organisations/organisations.service.ts';
 import { systemActor as system } from '../users/system-actor.ts';
 import { createUser } from '../users/users.service.ts';
+import { companies, networks, people, schools, type CompanyKey } from './organisations.ts';
+import { createDemoSlots } from './slots.ts';
+import { createDemoStories } from './stories.ts';
 
 /** Everything here is fictional: people, companies and schools. Addresses use made-up streets. */
 export const DEMO_PASSWORD = 'Prao-demo-2027';
@@ -12,43 +16,12 @@ export const DEMO_PASSWORD = 'Prao-demo-2027';
 export interface DemoSummary {
   password: string;
   accounts: { email: string; name: string; role: Role; organisation: string }[];
+  stories: number;
+  slots: number;
 }
 
-
-const networks = [
-  { key: 'varmland', name: 'Tekniknätet Värmland', region: 'Värmland' },
-  { key: 'skaraborg', name: 'Framtidsnätet Skaraborg', region: 'Skaraborg' },
-] as const;
-
-const companies = [
-  { key: 'nordljus', network: 'varmland', name: 'Nordljus Energi AB', municipality: 'Karlstad', address: 'Kraftverksvägen 4' },
-  { key: 'alvdalen', network: 'varmland', name: 'Älvdalens Verkstad AB', municipality: 'Kristinehamn', address: 'Smedjegatan 12' },
-  { key: 'glaskupan', network: 'varmland', name: 'Glaskupan Design AB', municipality: 'Arvika', address: 'Hyttvägen 3' },
-  { key: 'vanerport', network: 'varmland', name: 'Vänerport Logistik AB', municipality: 'Karlstad', address: 'Hamnpirsgatan 9' },
-  { key: 'billingen', network: 'skaraborg', name: 'Billingens Elteknik AB', municipality: 'Skövde', address: 'Spänningsgatan 21' },
-  { key: 'kinnekulle', network: 'skaraborg', name: 'Kinnekulle Processteknik AB', municipality: 'Götene', address: 'Kalkugnsvägen 7' },
-  { key: 'vallby', network: 'skaraborg', name: 'Vallby Robotik AB', municipality: 'Lidköping', address: 'Servogatan 2' },
-  { key: 'hornborga', network: 'skaraborg', name: 'Hornborga Bygg & Miljö AB', municipality: 'Falköping', address: 'Tranvägen 15' },
-] as const;
-
-const schools = [
-  { key: 'solbacke', network: 'varmland', name: 'Solbackeskolan', municipality: 'Karlstad', schoolType: 'municipal' },
-  { key: 'alvkullen', network: 'varmland', name: 'Älvkullens skola', municipality: 'Kristinehamn', schoolType: 'municipal' },
-  { key: 'fryksta', network: 'varmland', name: 'Fryksta friskola', municipality: 'Kil', schoolType: 'independent' },
-  { key: 'skogslund', network: 'skaraborg', name: 'Skogslundsskolan', municipality: 'Skövde', schoolType: 'municipal' },
-  { key: 'kullen', network: 'skaraborg', name: 'Kullens skola', municipality: 'Falköping', schoolType: 'municipal' },
-  { key: 'vallbyfri', network: 'skaraborg', name: 'Vallby friskola', municipality: 'Lidköping', schoolType: 'independent' },
-] as const;
-
-const people: { email: string; name: string; role: Role; org: string }[] = [
-  { email: 'admin@teknikprao.example', name: 'Alva Administratör', role: 'platform_admin', org: '' },
-  { email: 'samordnare.varmland@teknikprao.example', name: 'Karin Lindqvist', role: 'network_coordinator', org: 'varmland' },
-  { email: 'samordnare.skaraborg@teknikprao.example', name: 'Omar Haddad', role: 'network_coordinator', org: 'skaraborg' },
-  { email: 'foretag@nordljus.example', name: 'Sara Nyström', role: 'company_coordinator', org: 'nordljus' },
-  { email: 'foretag@billingen.example', name: 'Jonas Berg', role: 'company_coordinator', org: 'billingen' },
-  { email: 'syv@solbacke.example', name: 'Leila Karimi', role: 'counsellor', org: 'solbacke' },
-  { email: 'syv@skogslund.example', name: 'Erik Holm', role: 'counsellor', org: 'skogslund' },
-];
+/** Acting for a company, as its coordinator (`userId` is who is recorded as doing it). */
+const coordinatorFor = (companyId: string, userId: string): SessionUser => ({ ...system, id: userId, role: 'company_coordinator', companyId });
 
 export async function seedDemoData(db: Db, config: Config, now: DateTime): Promise<DemoSummary> {
   const ids = new Map<string, string>();
@@ -63,6 +36,8 @@ export async function seedDemoData(db: Db, config: Config, now: DateTime): Promi
       const row = await orgs.createCompany(trx, system, ids.get(c.network)!, c, now);
       ids.set(c.key, row.id);
       names.set(c.key, c.name);
+      const site = { name: c.name, municipality: c.municipality, address: c.address, meetingPoint: c.meetingPoint, directions: c.directions };
+      await orgs.editSite(trx, coordinatorFor(row.id, system.id), row.mainSiteId, site);
     }
     for (const s of schools) {
       const row = await orgs.createSchool(trx, system, ids.get(s.network)!, { ...s, address: null }, now);
@@ -71,18 +46,31 @@ export async function seedDemoData(db: Db, config: Config, now: DateTime): Promi
     }
   });
   const accounts: DemoSummary['accounts'] = [];
+  /** The coordinator of each network and company that has one, by organisation key. */
+  const coordinators = new Map<string, SessionUser>();
   for (const p of people) {
     const user = await createUser(db, { email: p.email, name: p.name, role: p.role, organisationId: ids.get(p.org), password: DEMO_PASSWORD }, now, config.passwordHashing);
     accounts.push({ email: p.email, name: p.name, role: p.role, organisation: names.get(p.org) ?? '' });
+    if (p.role === 'company_coordinator' || p.role === 'network_coordinator') coordinators.set(p.org, user);
     // A school that books in two networks, and a company asking to join the other network.
     if (p.org === 'solbacke') await orgs.requestToJoin(db, user, ids.get('skaraborg')!, 'Vi vill gärna boka prao även i Skaraborg.', now);
     if (p.org === 'nordljus') await orgs.requestToJoin(db, user, ids.get('skaraborg')!, 'Vi har en anläggning i Skövde också.', now);
   }
-  return { password: DEMO_PASSWORD, accounts };
+  // Companies without a demo account had their stories and slots entered by their network's
+  // coordinator, who is then recorded as having taken the professionals' consent.
+  const coordinatorOf = (key: CompanyKey): SessionUser => {
+    const company = companies.find((c) => c.key === key)!;
+    return coordinators.get(key) ?? coordinatorFor(ids.get(key)!, coordinators.get(company.network)!.id);
+  };
+  const counts = await db.transaction().execute(async (trx) => {
+    const storyIds = await createDemoStories(trx, coordinatorOf, now);
+    return { stories: storyIds.size, slots: await createDemoSlots(trx, coordinatorOf, storyIds, now) };
+  });
+  return { password: DEMO_PASSWORD, accounts, ...counts };
 }
 
 export function printDemoSignIns(demo: DemoSummary): void {
-  console.log('\nDemo data loaded (fictional people and companies). Sign in with:');
+  console.log(`\nDemo data loaded (fictional people and companies): ${demo.stories} role stories, ${demo.slots} prao slots. Sign in with:`);
   for (const a of demo.accounts) {
     console.log(`  ${a.role.padEnd(20)} ${a.email.padEnd(42)} ${a.organisation}`);
   }

@@ -107,6 +107,8 @@ describe('npm run seed', { timeout: 60_000 }, () => {
     const db = new SqliteDatabase(file, { readonly: true });
     const count = (table: string) => (db.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
     expect([count('networks'), count('companies'), count('schools'), count('users')]).toEqual([2, 8, 6, 7]);
+    // Slots depend on the real date (only the term's slots not yet started); demo-data.test.ts pins the clock.
+    expect([count('role_stories'), count('slots') > 0]).toEqual([22, true]);
     db.close();
   });
 
