@@ -71,22 +71,19 @@ export async function searchCatalogue(db: Db, scope: CatalogueScope, query: Cata
   if (query.q) {
     // LIKE wildcards typed by the user are dropped (escaping differs between SQLite and PostgreSQL).
     const pattern = `%${query.q.toLowerCase().replace(/[\\%_]/g, '')}%`;
+    // Uncorrelated IN subqueries: each text match is computed once per query, not once per
+    // slot walked, so a search with few or no hits does not cost a LIKE per slot and host.
     q = q.where((eb) =>
       eb.or([
-        eb.exists(
-          eb
-            .selectFrom('companies as c')
-            .select('c.id')
-            .whereRef('c.id', '=', 's.company_id')
-            .where((e) => e(e.fn('lower', ['c.name']), 'like', pattern)),
-        ),
+        eb('s.company_id', 'in', eb.selectFrom('companies as c').select('c.id').where((e) => e(e.fn('lower', ['c.name']), 'like', pattern))),
         eb(eb.fn('lower', ['s.activities']), 'like', pattern),
-        eb.exists(
+        eb(
+          's.id',
+          'in',
           eb
             .selectFrom('slot_hosts as h2')
             .innerJoin('role_stories as r', 'r.id', 'h2.story_id')
             .select('h2.slot_id')
-            .whereRef('h2.slot_id', '=', 's.id')
             .where('r.published', '=', 1)
             .where((e) => e.or([e(e.fn('lower', ['r.role_title']), 'like', pattern), e(e.fn('lower', ['r.display_name']), 'like', pattern)])),
         ),
