@@ -11,7 +11,7 @@ export const START_PAGE_SLOTS = 5;
 /** The company start page's stories (and which need attention) and upcoming slots with their fill. */
 export async function companyOverview(db: Db, companyId: string, now: DateTime, t: Translate, locale: Locale) {
   const [stories, upcoming] = await Promise.all([listCompanyStories(db, companyId), upcomingSlotsOfCompany(db, companyId, now)]);
-  const storiesTodo = stories
+  const storiesNeedingAttention = stories
     .filter((s) => !s.published || !hasConsent(s))
     .map((s) => ({
       name: s.name,
@@ -21,7 +21,7 @@ export async function companyOverview(db: Db, companyId: string, now: DateTime, 
   const active = upcoming.filter((s) => s.status !== 'cancelled');
   return {
     storyCount: stories.length,
-    storiesTodo,
+    storiesNeedingAttention,
     upcomingSlots: active.slice(0, START_PAGE_SLOTS).map((s) => slotView(s, t, locale)),
   };
 }
