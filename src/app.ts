@@ -99,6 +99,11 @@ export function createApp(deps: AppDeps): Express {
   // Bodies are parsed after the view locals exist, so a bad body still gets a proper error page.
   app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 200 }));
   app.use('/api', express.json({ limit: '1mb' }));
+  // Express 5 leaves req.body undefined when nothing was sent; handlers may always read fields.
+  app.use((req, _res, next) => {
+    if (req.body === undefined && !req.is('multipart/form-data')) req.body = {};
+    next();
+  });
   app.use(csrf.protect);
 
   const pages = express.Router();

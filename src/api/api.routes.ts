@@ -8,7 +8,7 @@ import { parseInput } from '../http/validation.ts';
 import { createCompany, createNetwork, createSchool, listNetworks } from '../organisations/organisations.service.ts';
 import { idParamSchema } from '../organisations/organisations.schemas.ts';
 import { searchCatalogue } from '../slots/catalogue.ts';
-import { cancelSlot, createSlot, getSlot } from '../slots/slots.service.ts';
+import { cancelSlot, createSlot, getSlot, isPublic } from '../slots/slots.service.ts';
 import { createStory } from '../stories/stories.service.ts';
 import { assertMayGrant } from '../users/permissions.ts';
 import { createUser } from '../users/users.service.ts';
@@ -206,7 +206,7 @@ export function apiRoutes({ db, config }: AppDeps): ApiRoute[] {
       errors: ['not_found'],
       handler: async ({ req, params }) => {
         const slot = await getSlot(db, params.id);
-        if (slot.status === 'draft' && !isOwnSlot(slot, req.ctx.user)) throw notFound();
+        if (!isPublic(slot) && !isOwnSlot(slot, req.ctx.user)) throw notFound();
         return slotJson(slot, req.ctx.user);
       },
     },

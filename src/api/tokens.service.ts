@@ -61,3 +61,7 @@ export async function revokeApiToken(db: Db, userId: string, tokenId: string, no
     .executeTakeFirst();
   if (Number(result.numUpdatedRows) !== 1) throw notFound();
 }
+
+export async function revokeAllApiTokensOfUser(db: Db, userId: string, now: DateTime): Promise<void> {
+  await db.updateTable('api_tokens').set({ revoked_at: toDbInstant(now) }).where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
+}

@@ -7,6 +7,7 @@ import { queueMail, type Mailer } from '../mail/mail.service.ts';
 import { fromDbInstant, toDbInstant } from '../time/stockholm.ts';
 import { findUserByEmail, setPassword } from '../users/users.service.ts';
 import { endAllSessionsOfUser } from './auth.service.ts';
+import { revokeAllApiTokensOfUser } from '../api/tokens.service.ts';
 import { hashToken, newId, randomToken } from './secrets.ts';
 
 const LINK_MINUTES = 60;
@@ -73,4 +74,6 @@ export async function resetPassword(db: Db, config: Config, token: string, passw
   if (Number(used.numUpdatedRows) !== 1) throw new AppError('link_invalid');
   await setPassword(db, row.user_id, password, config.passwordHashing);
   await endAllSessionsOfUser(db, row.user_id);
+  // A reset is how people recover a taken-over account: keys made before it stop working too.
+  await revokeAllApiTokensOfUser(db, row.user_id, now);
 }

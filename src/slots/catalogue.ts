@@ -62,9 +62,12 @@ export async function searchCatalogue(db: Db, scope: CatalogueScope, query: Cata
         eb
           .selectFrom('slot_hosts as h')
           .innerJoin('story_fields as f', 'f.story_id', 'h.story_id')
+          .innerJoin('role_stories as rf', 'rf.id', 'h.story_id')
           .select('h.slot_id')
           .whereRef('h.slot_id', '=', 's.id')
-          .where('f.field', '=', field),
+          .where('f.field', '=', field)
+          // A story that is not shown (no consent) must not make its slot findable either.
+          .where('rf.published', '=', 1),
       ),
     );
   }

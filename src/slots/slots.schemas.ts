@@ -27,7 +27,11 @@ export const slotFieldsSchema = z.object({
   format: z.enum(FORMATS, { message: 'field.choose' }).default('shadow_day'),
   capacity: z.coerce.number({ message: 'slots.capacity_range' }).int({ message: 'slots.capacity_range' }).min(1, { message: 'slots.capacity_range' }).max(500, { message: 'slots.capacity_range' }),
   minGroup: z.coerce.number({ message: 'slots.min_group_range' }).int({ message: 'slots.min_group_range' }).min(1, { message: 'slots.min_group_range' }).max(500, { message: 'slots.min_group_range' }).nullish().transform((v) => v ?? null),
-  grades: z.array(z.enum(GRADES, { message: 'field.choose' })).min(1, { message: 'slots.choose_grade' }).max(GRADES.length),
+  grades: z
+    .array(z.enum(GRADES, { message: 'field.choose' }))
+    .min(1, { message: 'slots.choose_grade' })
+    .max(GRADES.length * 2)
+    .transform((grades) => [...new Set(grades)]),
   activities: optionalText(3000),
   bring: optionalText(1000),
   provided: optionalText(1000),

@@ -39,6 +39,8 @@ export interface Slot {
   supervisorName: string | null;
   supervisorPhone: string | null;
   cancelReason: string | null;
+  /** When the slot was first published; null for a slot that never was (a draft, or a cancelled draft). */
+  publishedAt: string | null;
 }
 
 /** Full slots for ids, in the ids' order. */
@@ -72,6 +74,7 @@ export async function loadSlots(db: Db, ids: readonly string[]): Promise<Slot[]>
         supervisorName: r.supervisor_name,
         supervisorPhone: r.supervisor_phone,
         cancelReason: r.cancel_reason,
+        publishedAt: r.published_at,
       },
     ];
   });
@@ -86,10 +89,13 @@ export async function getSlot(db: Db, id: string): Promise<Slot> {
   return slot;
 }
 
-/** A slot as the public sees it: published or cancelled, never a draft. */
+/** May the public see it? Only a slot that was published at some point (a cancelled draft never was). */
+export const isPublic = (slot: Slot): boolean => slot.publishedAt !== null && slot.status !== 'draft';
+
+/** A slot as the public sees it: published, or cancelled after it was published. */
 export async function getVisibleSlot(db: Db, id: string): Promise<Slot> {
   const slot = await getSlot(db, id);
-  if (slot.status === 'draft') throw notFound();
+  if (!isPublic(slot)) throw notFound();
   return slot;
 }
 

@@ -28,10 +28,10 @@ function receiveFile(req: Request, res: Response): Promise<Express.Multer.File |
   return new Promise((resolve, reject) => {
     upload(req, res, (error?: unknown) => {
       if (!error) return resolve(req.file);
-      if (error instanceof multer.MulterError) {
-        return reject(invalidFields({ portrait: { key: error.code === 'LIMIT_FILE_SIZE' ? 'story.portrait_too_large' : 'story.portrait_missing' } }));
-      }
-      reject(error);
+      // Any upload that cannot be read (a multer limit, or a broken multipart body) is the
+      // sender's problem, shown at the field; never a 500.
+      const tooLarge = error instanceof multer.MulterError && error.code === 'LIMIT_FILE_SIZE';
+      reject(invalidFields({ portrait: { key: tooLarge ? 'story.portrait_too_large' : 'story.portrait_missing' } }));
     });
   });
 }

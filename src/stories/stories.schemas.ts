@@ -30,7 +30,11 @@ export const storyInputSchema = z.object({
   dayAtWork: text(3000),
   society: optionalText(3000),
   wishAt14: optionalText(3000),
-  fields: z.array(z.enum(FIELD_CODES, { message: 'field.choose' })).max(FIELD_CODES.length).default([]),
+  fields: z
+    .array(z.enum(FIELD_CODES, { message: 'field.choose' }))
+    .max(FIELD_CODES.length * 2)
+    .default([])
+    .transform((fields) => [...new Set(fields)]),
   published: z.boolean().default(false),
   /** The coordinator confirms the professional agreed (UI checkbox). Publishing via the API implies it. */
   consent: z.boolean().default(false),

@@ -64,11 +64,13 @@ export async function createInvitation(
   await assertMayGrant(db, actor, input.role, input.organisationId);
   await assertOrganisationForRole(db, input.role, input.organisationId);
   if (await findUserByEmail(db, input.email)) throw emailTaken();
-  // A new invitation to the same address replaces any open one (e.g. a resend with another role).
+  // A new invitation to the same address replaces the inviter's own open one (a resend, or
+  // another role); invitations others sent are left alone.
   await db
     .updateTable('invitations')
     .set({ revoked_at: toDbInstant(now) })
     .where('email', '=', input.email)
+    .where('invited_by', '=', actor.id)
     .where('accepted_at', 'is', null)
     .where('revoked_at', 'is', null)
     .execute();
