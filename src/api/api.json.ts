@@ -22,9 +22,10 @@ export const isOwnSlot = (slot: Slot, viewer: SessionUser | null) =>
 
 /**
  * A slot as `viewer` may see it: a host whose story is not published (no consent to be shown)
- * is listed only to the slot's own company, and the supervisor's contact only to signed-in callers.
+ * is listed only to the slot's own company, and the supervisor's contact only to those working
+ * with the company (`showSupervisor`, see companiesWorkingWith).
  */
-export function slotJson(slot: Slot, viewer: SessionUser | null) {
+export function slotJson(slot: Slot, viewer: SessionUser | null, showSupervisor: boolean) {
   const own = isOwnSlot(slot, viewer);
   return {
     id: slot.id,
@@ -47,6 +48,6 @@ export function slotJson(slot: Slot, viewer: SessionUser | null) {
     provided: slot.provided,
     accessibility: slot.accessibility,
     seriesId: slot.seriesId,
-    ...(viewer ? { supervisorName: slot.supervisorName, supervisorPhone: slot.supervisorPhone } : {}),
+    ...(showSupervisor ? { supervisorName: slot.supervisorName, supervisorPhone: slot.supervisorPhone } : {}),
   };
 }

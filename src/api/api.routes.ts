@@ -5,7 +5,7 @@ import type { AppDeps, SessionUser } from '../http/context.ts';
 import { errorStatus, notFound } from '../http/errors.ts';
 import type { Access, RouteTableEntry } from '../http/routes.ts';
 import { parseInput } from '../http/validation.ts';
-import { createCompany, createNetwork, createSchool, listNetworks } from '../organisations/organisations.service.ts';
+import { companiesWorkingWith, createCompany, createNetwork, createSchool, listNetworks } from '../organisations/organisations.service.ts';
 import { idParamSchema } from '../organisations/organisations.schemas.ts';
 import { searchCatalogue } from '../slots/catalogue.ts';
 import { cancelSlot, createSlot, getSlot, isPublic } from '../slots/slots.service.ts';
@@ -175,7 +175,7 @@ export function apiRoutes({ db, config }: AppDeps): ApiRoute[] {
       errors: ['host_overlap'],
       handler: async ({ req, body, user }) => {
         const slot = await tx((trx) => createSlot(trx, user, body, { startsAt: body.startsAt, endsAt: body.endsAt }, req.ctx.now));
-        return slotJson(slot, user);
+        return slotJson(slot, user, true);
       },
     },
     {
@@ -190,7 +190,8 @@ export function apiRoutes({ db, config }: AppDeps): ApiRoute[] {
       status: 200,
       handler: async ({ req, query }) => {
         const page = await searchCatalogue(db, { networkIds: null }, query, req.ctx.now);
-        return { ...page, slots: page.slots.map((slot) => slotJson(slot, req.ctx.user)) };
+        const workingWith = await companiesWorkingWith(db, req.ctx.user, page.slots.map((slot) => slot.companyId));
+        return { ...page, slots: page.slots.map((slot) => slotJson(slot, req.ctx.user, workingWith.has(slot.companyId))) };
       },
     },
     {
@@ -207,7 +208,8 @@ export function apiRoutes({ db, config }: AppDeps): ApiRoute[] {
       handler: async ({ req, params }) => {
         const slot = await getSlot(db, params.id);
         if (!isPublic(slot) && !isOwnSlot(slot, req.ctx.user)) throw notFound();
-        return slotJson(slot, req.ctx.user);
+        const workingWith = await companiesWorkingWith(db, req.ctx.user, [slot.companyId]);
+        return slotJson(slot, req.ctx.user, workingWith.has(slot.companyId));
       },
     },
     {
@@ -223,7 +225,7 @@ export function apiRoutes({ db, config }: AppDeps): ApiRoute[] {
       errors: ['not_found'],
       handler: async ({ req, body, params, user }) => {
         const slot = await tx((trx) => cancelSlot(trx, user, params.id, body.reason, req.ctx.now));
-        return slotJson(slot, user);
+        return slotJson(slot, user, true);
       },
     },
   ];

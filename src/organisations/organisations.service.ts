@@ -258,3 +258,25 @@ export async function approvedOrganisations(db: Db, networkId: string) {
   ]);
   return { companies, schools };
 }
+
+/**
+ * Which of these companies the viewer works with: its own company; companies approved in the
+ * viewer's network (coordinators) or in a network the viewer's school is approved in
+ * (counsellors); every company for a platform admin. Used to share contact details only there.
+ */
+export async function companiesWorkingWith(db: Db, viewer: SessionUser | null, companyIds: readonly string[]): Promise<Set<string>> {
+  const ids = [...new Set(companyIds)];
+  if (!viewer || ids.length === 0) return new Set();
+  if (viewer.role === 'platform_admin') return new Set(ids);
+  if (viewer.role === 'company_coordinator') return new Set(ids.filter((id) => id === viewer.companyId));
+  const networkIds = viewer.role === 'network_coordinator' ? [viewer.networkId!] : await approvedNetworkIdsOfSchool(db, viewer.schoolId!);
+  if (networkIds.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('network_memberships')
+    .select('company_id')
+    .where('network_id', 'in', networkIds)
+    .where('status', '=', 'approved')
+    .where('company_id', 'in', ids)
+    .execute();
+  return new Set(rows.map((r) => r.company_id!));
+}

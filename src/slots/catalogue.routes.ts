@@ -3,7 +3,7 @@ import type { AppDeps } from '../http/context.ts';
 import { renderPage } from '../http/render.ts';
 import type { RouteSpec } from '../http/routes.ts';
 import { parseInput } from '../http/validation.ts';
-import { approvedNetworkIdsOfSchool, listNetworks } from '../organisations/organisations.service.ts';
+import { approvedNetworkIdsOfSchool, companiesWorkingWith, listNetworks } from '../organisations/organisations.service.ts';
 import { idParamSchema } from '../organisations/organisations.schemas.ts';
 import { FIELD_CODES, FIELDS } from '../stories/path.ts';
 import { municipalitiesWithSlots, searchCatalogue, type CatalogueScope } from './catalogue.ts';
@@ -70,8 +70,9 @@ export function catalogueRoutes({ db }: AppDeps): RouteSpec[] {
       handler: async (req, res) => {
         const { t, locale, user } = req.ctx;
         const slot = await getVisibleSlot(db, parseInput(idParamSchema, req.params).id);
-        // The supervisor's name and phone are for signed-in people (counsellors, staff), not the open web.
-        await renderPage(res, 'slots/show', { title: `${slot.companyName}: ${t(`slots.format_${slot.format}`)}`, slot: slotView(slot, t, locale), showSupervisor: user !== null });
+        // The supervisor's name and phone are only for those who work with the company, never the open web.
+        const showSupervisor = (await companiesWorkingWith(db, user, [slot.companyId])).has(slot.companyId);
+        await renderPage(res, 'slots/show', { title: `${slot.companyName}: ${t(`slots.format_${slot.format}`)}`, slot: slotView(slot, t, locale), showSupervisor });
       },
     },
   ];

@@ -3,7 +3,7 @@ import { slotResponseSchema } from '../../src/api/api.schemas.ts';
 import type { Role } from '../../src/db/types.ts';
 import { createTestContext, type TestContext } from '../support/app.ts';
 import { apiGet, apiPost, apiUser, expectApiError, type ApiUser } from '../support/api.ts';
-import { makeCompany } from '../support/factories.ts';
+import { makeCompany, makeSchool } from '../support/factories.ts';
 import { makeStory } from '../support/stories.ts';
 
 // POST /api/v1/slots, GET /api/v1/slots(/{id}) and POST /api/v1/slots/{id}/cancel.
@@ -236,9 +236,18 @@ describe('GET /api/v1/slots/{id}', () => {
     expect(res.body).not.toHaveProperty('supervisorPhone');
   });
 
-  it('shows the supervisor’s contact to a signed-in counsellor', async () => {
+  it('shows the supervisor’s contact to a counsellor whose school is in a network with the company', async () => {
     const slot = await created(body([bo], '2027-05-11T10:00', '2027-05-11T11:00', { supervisorPhone: '070-999' }));
-    expect((await apiGet(ctx, `/slots/${slot.id}`, counsellor.token)).body.supervisorPhone).toBe('070-999');
+    const school = await makeSchool(ctx.db, company.networkId);
+    const nearby = await apiUser(ctx, 'counsellor', school.id);
+    expect((await apiGet(ctx, `/slots/${slot.id}`, nearby.token)).body.supervisorPhone).toBe('070-999');
+    expect((await apiGet(ctx, `/slots?networkId=${company.networkId}&from=2027-05-11&to=2027-05-11`, nearby.token)).body.slots.find((s: { id: string }) => s.id === slot.id).supervisorPhone).toBe('070-999');
+  });
+
+  it('keeps the supervisor’s contact from a counsellor and a company outside the company’s networks', async () => {
+    const slot = await created(body([bo], '2027-05-11T11:00', '2027-05-11T12:00', { supervisorPhone: '070-998' }));
+    expect((await apiGet(ctx, `/slots/${slot.id}`, counsellor.token)).body).not.toHaveProperty('supervisorPhone');
+    expect((await apiGet(ctx, `/slots/${slot.id}`, other.token)).body).not.toHaveProperty('supervisorPhone');
   });
 
   it('lists a host whose story is not published only to the slot’s own company', async () => {
