@@ -1,14 +1,6 @@
 import { z } from 'zod';
+import { optionalText, text } from '../http/fields.ts';
 
-const text = (max: number) => z.string().trim().min(1).max(max);
-const optionalText = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max)
-    .optional()
-    .nullable()
-    .transform((v) => (v ? v : null));
 
 export const idSchema = z.string().trim().min(1).max(64);
 export const idParamSchema = z.object({ id: idSchema });

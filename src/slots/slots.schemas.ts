@@ -1,16 +1,10 @@
 import { z } from 'zod';
+import { optionalText } from '../http/fields.ts';
 import { parseInstant } from '../time/local-time.ts';
 import { GRADES } from './minors.ts';
 
 export const FORMATS = ['shadow_day', 'half_day', 'group_morning', 'digital'] as const;
 
-const optionalText = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max)
-    .nullish()
-    .transform((v) => (v ? v : null));
 
 /** An instant: ISO 8601 with an offset, or a local time read in Europe/Stockholm (never shifted). */
 export const instantSchema = z.string().transform((value, ctx) => {

@@ -159,6 +159,21 @@ const hostOverlapFallback = (error: unknown): never => {
   throw isHostOverlap(error) ? new AppError('host_overlap', { params: { name: '–', when: '–' } }) : error;
 };
 
+/** The columns a slot's content sets (not its time or status), on create and on edit alike. */
+function slotContent(fields: SlotFields) {
+  return {
+    format: fields.format,
+    capacity: fields.capacity,
+    min_group: fields.minGroup,
+    activities: fields.activities,
+    bring: fields.bring,
+    provided: fields.provided,
+    accessibility: fields.accessibility,
+    supervisor_name: fields.supervisorName,
+    supervisor_phone: fields.supervisorPhone,
+  };
+}
+
 async function insertOccurrence(db: Db, companyId: string, siteId: string, fields: SlotFields, o: Occurrence, seriesId: string | null, now: DateTime): Promise<string> {
   const id = newId();
   const at = toDbInstant(now);
@@ -174,18 +189,10 @@ async function insertOccurrence(db: Db, companyId: string, siteId: string, field
         company_id: companyId,
         site_id: siteId,
         series_id: seriesId,
-        format: fields.format,
+        ...slotContent(fields),
         starts_at: startsAt,
         ends_at: endsAt,
-        capacity: fields.capacity,
-        min_group: fields.minGroup,
         booked_count: 0,
-        activities: fields.activities,
-        bring: fields.bring,
-        provided: fields.provided,
-        accessibility: fields.accessibility,
-        supervisor_name: fields.supervisorName,
-        supervisor_phone: fields.supervisorPhone,
         status: fields.status,
         cancel_reason: null,
         cancelled_at: null,
@@ -253,17 +260,9 @@ export async function updateSlot(db: Db, actor: SessionUser, id: string, fields:
   const status = slot.status === 'published' ? 'published' : fields.status;
   await repo.updateSlotRow(db, id, {
     site_id: siteId,
-    format: fields.format,
+    ...slotContent(fields),
     starts_at: startsAt,
     ends_at: endsAt,
-    capacity: fields.capacity,
-    min_group: fields.minGroup,
-    activities: fields.activities,
-    bring: fields.bring,
-    provided: fields.provided,
-    accessibility: fields.accessibility,
-    supervisor_name: fields.supervisorName,
-    supervisor_phone: fields.supervisorPhone,
     status,
     published_at: status === 'published' && slot.status === 'draft' ? toDbInstant(now) : undefined,
     updated_at: toDbInstant(now),

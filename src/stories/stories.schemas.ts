@@ -1,14 +1,7 @@
 import { z } from 'zod';
+import { optionalText, text } from '../http/fields.ts';
 import { FIELD_CODES, PATH_KINDS, PROGRAMME_CODES } from './path.ts';
 
-const text = (max: number) => z.string().trim().min(1).max(max);
-const optionalText = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max)
-    .nullish()
-    .transform((v) => (v ? v : null));
 const year = z.coerce.number().int().min(1940).max(2100);
 
 export const pathStepSchema = z.object({

@@ -111,6 +111,20 @@ function stepRows(storyId: string, path: PathStep[]): repo.StepRow[] {
   }));
 }
 
+/** The columns a story's form sets, on create and on edit alike. */
+function storyContent(input: StoryInput) {
+  return {
+    display_name: input.name,
+    role_title: input.title,
+    pronoun: input.pronoun,
+    interest_text: input.interest ?? '',
+    day_text: input.dayAtWork,
+    society_text: input.society ?? '',
+    wish_text: input.wishAt14 ?? '',
+    published: input.published ? 1 : 0,
+  };
+}
+
 /**
  * A company coordinator writes a story. Publishing needs the professional's consent: checking
  * "consent" (UI) or publishing through the API records it as given by the named person, by
@@ -125,14 +139,7 @@ export async function createStory(db: Db, actor: SessionUser, input: StoryInput,
   await repo.insertStory(db, {
     id,
     company_id: companyId,
-    display_name: input.name,
-    role_title: input.title,
-    pronoun: input.pronoun,
-    interest_text: input.interest ?? '',
-    day_text: input.dayAtWork,
-    society_text: input.society ?? '',
-    wish_text: input.wishAt14 ?? '',
-    published: input.published ? 1 : 0,
+    ...storyContent(input),
     consent_person: consent ? input.name : null,
     consent_recorded_by: consent ? actor.id : null,
     consent_at: consent ? at : null,
@@ -152,14 +159,7 @@ export async function updateStory(db: Db, actor: SessionUser, id: string, input:
   const giveConsent = input.consent && !hasConsent(story);
   if (input.published && !hasConsent(story) && !giveConsent) throw invalidFields({ published: { key: 'story.consent_needed' } });
   await repo.updateStory(db, id, {
-    display_name: input.name,
-    role_title: input.title,
-    pronoun: input.pronoun,
-    interest_text: input.interest ?? '',
-    day_text: input.dayAtWork,
-    society_text: input.society ?? '',
-    wish_text: input.wishAt14 ?? '',
-    published: input.published ? 1 : 0,
+    ...storyContent(input),
     ...(giveConsent ? { consent_person: input.name, consent_recorded_by: actor.id, consent_at: at, consent_withdrawn_at: null } : {}),
     updated_at: at,
   });

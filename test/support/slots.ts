@@ -2,12 +2,11 @@ import { DateTime } from 'luxon';
 import type { SessionUser } from '../../src/http/context.ts';
 import { slotFieldsSchema } from '../../src/slots/slots.schemas.ts';
 import { createSeries, createSlot } from '../../src/slots/slots.service.ts';
-import { createStory } from '../../src/stories/stories.service.ts';
-import { storyInputSchema } from '../../src/stories/stories.schemas.ts';
 import { parseInstant } from '../../src/time/local-time.ts';
 import { csrfFrom, type Agent, type TestContext } from './app.ts';
 import { makeCompany } from './factories.ts';
 import { signedIn, type SignedIn } from './flows.ts';
+import { makeStory as makeAnyStory } from './stories.ts';
 
 /** Helpers for the slot, series and catalogue tests: companies with stories, slots, forms. */
 
@@ -34,22 +33,21 @@ export interface StoryOptions {
   consent?: boolean;
 }
 
-export async function makeStory(ctx: TestContext, coordinator: SessionUser, options: StoryOptions = {}) {
+/** A story for slot tests: one gymnasium step, published with consent unless told otherwise. */
+export function makeStory(ctx: TestContext, coordinator: SessionUser, options: StoryOptions = {}) {
   const published = options.published ?? true;
-  return createStory(
-    ctx.db,
-    coordinator,
-    storyInputSchema.parse({
-      name: options.name ?? 'Amina',
-      title: options.title ?? 'Elingenjör',
-      path: [{ kind: 'gymnasium', title: 'Teknikprogrammet', programme: 'TE', fromYear: 2010, toYear: 2013 }],
-      dayAtWork: 'Jag ritar elsystem.',
-      fields: options.fields ?? ['electrical_energy'],
-      published,
-      consent: options.consent ?? published,
-    }),
-    ctx.clock.now(),
-  );
+  return makeAnyStory(ctx, coordinator, {
+    name: options.name ?? 'Amina',
+    title: options.title ?? 'Elingenjör',
+    path: [{ kind: 'gymnasium', title: 'Teknikprogrammet', programme: 'TE', fromYear: 2010, toYear: 2013 }],
+    interest: undefined,
+    dayAtWork: 'Jag ritar elsystem.',
+    society: undefined,
+    wishAt14: undefined,
+    fields: options.fields ?? ['electrical_energy'],
+    published,
+    consent: options.consent ?? published,
+  });
 }
 
 export interface CompanyWithStory extends SignedIn {
