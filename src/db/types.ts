@@ -159,6 +159,10 @@ export interface Database {
   slots: SlotsTable;
   slot_grades: SlotGradesTable;
   slot_hosts: SlotHostsTable;
+  pupils: PupilsTable;
+  bookings: BookingsTable;
+  booking_events: BookingEventsTable;
+  idempotency_keys: IdempotencyKeysTable;
 }
 
 // Generated is re-exported so later tables can use it for server-filled columns.
@@ -241,6 +245,9 @@ export interface SlotsTable {
   cancel_reason: string | null;
   cancelled_at: string | null;
   published_at: string | null;
+  booking_opens_at: string | null;
+  booking_closes_at: string | null;
+  reminder_sent_at: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -256,4 +263,79 @@ export interface SlotHostsTable {
   starts_at: string;
   ends_at: string;
   active: number;
+}
+
+// ---- pupils and bookings (migration 2026-11-23T03.00) ----
+
+export type Gender = 'girl' | 'boy' | 'non_binary' | 'undisclosed';
+export type BookingStatus = 'confirmed' | 'waitlisted' | 'cancelled';
+export type CancelParty = 'school' | 'company' | 'system';
+export type Attendance = 'present' | 'absent';
+
+export interface PupilsTable {
+  id: string;
+  school_id: string;
+  given_name: string;
+  family_name: string;
+  class_name: string;
+  grade: string;
+  birth_year: number | null;
+  gender: Gender | null;
+  protected_identity: number;
+  code: string;
+  link_salt: string | null;
+  link_hash: string | null;
+  link_issued_at: string | null;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface BookingsTable {
+  id: string;
+  slot_id: string;
+  pupil_id: string;
+  school_id: string;
+  status: BookingStatus;
+  starts_at: string;
+  ends_at: string;
+  waitlisted_at: string | null;
+  confirmed_at: string | null;
+  booked_by: string | null;
+  cancelled_at: string | null;
+  cancelled_by: string | null;
+  cancelled_party: CancelParty | null;
+  cancel_reason: string | null;
+  cancelled_late: number;
+  attendance: Attendance | null;
+  attendance_at: string | null;
+  attendance_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface BookingEventsTable {
+  id: string;
+  booking_id: string;
+  slot_id: string;
+  pupil_id: string;
+  school_id: string;
+  action: string;
+  from_status: string | null;
+  to_status: string | null;
+  actor_id: string | null;
+  actor_role: string | null;
+  via: 'ui' | 'api' | 'system';
+  ip: string | null;
+  detail: string | null;
+  at: string;
+}
+
+export interface IdempotencyKeysTable {
+  user_id: string;
+  key: string;
+  request_hash: string;
+  response_status: number;
+  response_body: string;
+  created_at: string;
 }
