@@ -22,6 +22,11 @@ import { navigationFor } from './home/navigation.ts';
 import { usersRoutes } from './users/users.routes.ts';
 import { storiesRoutes } from './stories/stories.routes.ts';
 import { slotsRoutes } from './slots/slots.routes.ts';
+import { pupilsRoutes } from './pupils/pupils.routes.ts';
+import { schoolBookingRoutes } from './bookings/school.routes.ts';
+import { companyBookingRoutes } from './bookings/company.routes.ts';
+import { pupilPageRoutes } from './bookings/pupil-page.routes.ts';
+import { networkBookingRoutes } from './bookings/network.routes.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -115,6 +120,11 @@ export function createApp(deps: AppDeps): Express {
   mountRoutes(pages, mailRoutes(deps), routeTable);
   mountRoutes(pages, storiesRoutes(deps), routeTable);
   mountRoutes(pages, slotsRoutes(deps), routeTable);
+  mountRoutes(pages, pupilsRoutes(deps), routeTable);
+  mountRoutes(pages, schoolBookingRoutes(deps), routeTable);
+  mountRoutes(pages, companyBookingRoutes(deps), routeTable);
+  mountRoutes(pages, pupilPageRoutes(deps), routeTable);
+  mountRoutes(pages, networkBookingRoutes(deps), routeTable);
   app.use('/api/v1', apiRouter(deps, routeTable));
   app.use(pages);
 

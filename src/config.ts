@@ -49,6 +49,14 @@ const envSchema = z.object({
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(120),
   SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
   TRUST_PROXY: z.string().optional(),
+  LATE_CANCELLATION_HOURS: z.coerce
+    .number({ message: 'must be a number of hours' })
+    .int('must be a whole number of hours')
+    .min(0, 'must be 0–720 hours')
+    .max(720, 'must be 0–720 hours')
+    .default(72),
+  // Test-only: turns the booking protection off so the concurrency tests can show they bite.
+  BOOKING_UNSAFE_CONTROL: boolish.optional(),
 });
 
 export type DatabaseConfig =
@@ -77,6 +85,13 @@ export interface Config {
   sessionMaxHours: number;
   trustProxy: string | undefined;
   passwordHashing: PasswordHashing;
+  /** A booking cancelled less than this many hours before its start is a late cancellation. */
+  lateCancellationHours: number;
+  /**
+   * Test-only (refused outside NODE_ENV=test): book by check-then-insert without locks, and
+   * expect the test to have removed the database's guards. The concurrency tests' control.
+   */
+  bookingUnsafeControl: boolean;
 }
 
 export function parseDatabaseUrl(value: string): DatabaseConfig {
@@ -106,6 +121,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (database.kind === 'sqlite') sessionSecret = persistedSecret(database.file);
     else problems.push('SESSION_SECRET: must be set when DATABASE_URL is PostgreSQL (all instances share it)');
   }
+  if (e.BOOKING_UNSAFE_CONTROL && e.NODE_ENV !== 'test') {
+    problems.push('BOOKING_UNSAFE_CONTROL: only for tests (NODE_ENV=test); it turns off the protection against double bookings');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   const baseUrl = (e.BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
   return Object.freeze({
@@ -124,6 +142,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionMaxHours: e.SESSION_MAX_HOURS,
     trustProxy: e.TRUST_PROXY,
     passwordHashing: productionHashing,
+    lateCancellationHours: e.LATE_CANCELLATION_HOURS,
+    bookingUnsafeControl: e.BOOKING_UNSAFE_CONTROL ?? false,
   });
 }
 

@@ -27,6 +27,8 @@ function benchConfig(database: DatabaseConfig): Config {
     sessionMaxHours: 12,
     trustProxy: undefined,
     passwordHashing: { ...productionHashing, memoryCost: 1024, timeCost: 1 },
+    lateCancellationHours: 72,
+    bookingUnsafeControl: false,
   };
 }
 

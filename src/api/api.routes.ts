@@ -17,6 +17,8 @@ import { apiOnly, bearerGuard, jsonBody, noStore } from './api.middleware.ts';
 import * as s from './api.schemas.ts';
 import { buildOpenApi } from './openapi.ts';
 import { createApiToken } from './tokens.service.ts';
+import { pupilApiRoutes } from '../pupils/pupils.api.ts';
+import { bookingApiRoutes } from '../bookings/bookings.api.ts';
 
 export interface ApiRoute {
   method: 'get' | 'post' | 'put' | 'delete';
@@ -50,7 +52,8 @@ function userJson(u: SessionUser) {
 
 
 /** Every JSON endpoint, declared once: mounted from this list and documented from it. */
-export function apiRoutes({ db, config }: AppDeps): ApiRoute[] {
+export function apiRoutes(deps: AppDeps): ApiRoute[] {
+  const { db, config } = deps;
   const tx = <T>(fn: (trx: typeof db) => Promise<T>) => db.transaction().execute(fn);
   return [
     {
@@ -228,6 +231,8 @@ export function apiRoutes({ db, config }: AppDeps): ApiRoute[] {
         return slotJson(slot, user, true);
       },
     },
+    ...pupilApiRoutes(deps),
+    ...bookingApiRoutes(deps),
   ];
 }
 

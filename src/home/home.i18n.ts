@@ -19,6 +19,10 @@ export const home = defineMessages({
     'home.nav_catalogue': 'Hitta prao',
     'home.nav_stories': 'Våra berättelser',
     'home.nav_slots': 'Våra prao-pass',
+    'home.nav_participants': 'Deltagare',
+    'home.nav_pupils': 'Elever',
+    'home.nav_bookings': 'Bokningar',
+    'home.nav_late_cancellations': 'Sena avbokningar',
   },
   en: {
     'home.welcome_title': 'Teknikprao – meet the people behind the jobs',
@@ -38,5 +42,9 @@ export const home = defineMessages({
     'home.nav_catalogue': 'Find job shadowing',
     'home.nav_stories': 'Our stories',
     'home.nav_slots': 'Our slots',
+    'home.nav_participants': 'Participants',
+    'home.nav_pupils': 'Pupils',
+    'home.nav_bookings': 'Bookings',
+    'home.nav_late_cancellations': 'Late cancellations',
   },
 });

@@ -15,17 +15,23 @@ export function navigationFor(user: SessionUser | null, t: Translate): NavItem[]
       items.push({ href: '/admin/networks', label: t('home.nav_networks') }, { href: '/admin/outbox', label: t('nav.outbox') });
       break;
     case 'network_coordinator':
-      items.push({ href: '/network', label: t('home.nav_network') });
+      items.push({ href: '/network', label: t('home.nav_network') }, { href: '/network/late-cancellations', label: t('home.nav_late_cancellations') });
       break;
     case 'company_coordinator':
       items.push(
         { href: '/company', label: t('home.nav_company') },
         { href: '/company/stories', label: t('home.nav_stories') },
         { href: '/company/slots', label: t('home.nav_slots') },
+        { href: '/company/participants', label: t('home.nav_participants') },
       );
       break;
     case 'counsellor':
-      items.push({ href: '/school', label: t('home.nav_school') }, { href: '/catalogue', label: t('home.nav_catalogue') });
+      items.push(
+        { href: '/school', label: t('home.nav_school') },
+        { href: '/school/pupils', label: t('home.nav_pupils') },
+        { href: '/school/bookings', label: t('home.nav_bookings') },
+        { href: '/catalogue', label: t('home.nav_catalogue') },
+      );
       break;
   }
   items.push(

@@ -29,6 +29,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     trustProxy: undefined,
     // Cheap argon2id for speed; production uses productionHashing (checked in a unit test).
     passwordHashing: { ...productionHashing, memoryCost: 1024, timeCost: 1 },
+    lateCancellationHours: 72,
+    bookingUnsafeControl: false,
     ...overrides,
   };
 }
