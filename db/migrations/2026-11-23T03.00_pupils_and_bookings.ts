@@ -57,8 +57,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     // The slot's time, copied so the database can refuse a pupil in two places at once.
     .addColumn('starts_at', 'text', (c) => c.notNull())
     .addColumn('ends_at', 'text', (c) => c.notNull())
-    // Waitlist order: first come, first promoted.
+    // Waitlist order: first come, first promoted (a position, as two requests can share an instant).
     .addColumn('waitlisted_at', 'text')
+    .addColumn('waitlist_position', 'integer')
     .addColumn('confirmed_at', 'text')
     .addColumn('booked_by', 'text', (c) => c.references('users.id').onDelete('set null'))
     .addColumn('cancelled_at', 'text')

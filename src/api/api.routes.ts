@@ -8,7 +8,9 @@ import { parseInput } from '../http/validation.ts';
 import { companiesWorkingWith, createCompany, createNetwork, createSchool, listNetworks } from '../organisations/organisations.service.ts';
 import { idParamSchema } from '../organisations/organisations.schemas.ts';
 import { searchCatalogue } from '../slots/catalogue.ts';
-import { cancelSlot, createSlot, getSlot, isPublic } from '../slots/slots.service.ts';
+import { createSlot, getSlot, isPublic } from '../slots/slots.service.ts';
+import { actorOf } from '../bookings/booking.service.ts';
+import { cancelSlotWithBookings } from '../bookings/slot-changes.ts';
 import { createStory } from '../stories/stories.service.ts';
 import { assertMayGrant } from '../users/permissions.ts';
 import { createUser } from '../users/users.service.ts';
@@ -17,6 +19,7 @@ import { apiOnly, bearerGuard, jsonBody, noStore } from './api.middleware.ts';
 import * as s from './api.schemas.ts';
 import { buildOpenApi } from './openapi.ts';
 import { createApiToken } from './tokens.service.ts';
+import { ApiReply } from './idempotency.ts';
 import { pupilApiRoutes } from '../pupils/pupils.api.ts';
 import { bookingApiRoutes } from '../bookings/bookings.api.ts';
 
@@ -220,14 +223,14 @@ export function apiRoutes(deps: AppDeps): ApiRoute[] {
       path: '/slots/:id/cancel',
       operationId: 'cancelSlot',
       access: ['company_coordinator'],
-      summary: "Cancel one of the company's slots (frees its hosts' time). Cancelling again changes nothing.",
+      summary: "Cancel one of the company's slots: frees its hosts' time, cancels its bookings and tells each school. Cancelling again changes nothing.",
       params: idParamSchema,
       body: s.cancelRequestSchema,
       response: s.slotResponseSchema,
       status: 200,
       errors: ['not_found'],
       handler: async ({ req, body, params, user }) => {
-        const slot = await tx((trx) => cancelSlot(trx, user, params.id, body.reason, req.ctx.now));
+        const slot = await tx((trx) => cancelSlotWithBookings(trx, deps, user, actorOf(user, 'api', req.ctx.ip), params.id, body.reason, req.ctx.now));
         return slotJson(slot, user, true);
       },
     },
@@ -252,7 +255,8 @@ export function apiRouter(deps: AppDeps, table: RouteTableEntry[]): Router {
       const query = route.query ? parseInput(route.query, req.query) : {};
       const body = route.body ? parseInput(route.body, jsonBody(req)) : undefined;
       const result = await route.handler({ req, body, params, query, user: req.ctx.user! });
-      res.status(route.status).json(result);
+      if (result instanceof ApiReply) res.status(result.status).json(result.body);
+      else res.status(route.status).json(result);
     });
     table.push({ method: route.method.toUpperCase(), path: `/api/v1${route.path}`, access: route.access, kind: 'api' });
   }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import {
   CompiledQuery,
   Kysely,
+  PostgresAdapter,
   PostgresDialect,
   SqliteDialect,
   SqliteDriver,
@@ -44,6 +45,11 @@ class ImmediateSqliteDialect extends SqliteDialect {
   override createDriver(): Driver {
     return new ImmediateSqliteDriver(this.options);
   }
+}
+
+/** Row locks (SELECT … FOR UPDATE) exist only on PostgreSQL; on SQLite the transaction already holds the write lock. */
+export function isPostgres(db: Kysely<any>): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter;
 }
 
 export function openSqlite(file: string): SqliteDatabase.Database {

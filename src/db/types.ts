@@ -300,6 +300,7 @@ export interface BookingsTable {
   starts_at: string;
   ends_at: string;
   waitlisted_at: string | null;
+  waitlist_position: number | null;
   confirmed_at: string | null;
   booked_by: string | null;
   cancelled_at: string | null;

@@ -8,6 +8,7 @@ import { api } from '../api/api.i18n.ts';
 import { stories } from '../stories/stories.i18n.ts';
 import { slots } from '../slots/slots.i18n.ts';
 import { pupils } from '../pupils/pupils.i18n.ts';
+import { bookings } from '../bookings/bookings.i18n.ts';
 
 /**
  * One typed dictionary, assembled from each feature's part. Swedish is the default and the
@@ -17,7 +18,7 @@ export const LOCALES = ['sv', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
 export const DEFAULT_LOCALE: Locale = 'sv';
 
-const parts = [common, auth, home, organisations, users, mail, api, stories, slots, pupils] as const;
+const parts = [common, auth, home, organisations, users, mail, api, stories, slots, pupils, bookings] as const;
 
 type Part = (typeof parts)[number];
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;

@@ -9,13 +9,16 @@ import { idParamSchema } from '../organisations/organisations.schemas.ts';
 import { formChoices, readSlotForm, slotFormValues, handleSlotForm } from './slots.form.ts';
 import { cancelSchema } from './slots.schemas.ts';
 import * as service from './slots.service.ts';
+import { actorOf } from '../bookings/booking.service.ts';
+import { cancelSlotWithBookings, updateSlotAndFill } from '../bookings/slot-changes.ts';
 import { slotView } from './slots.view.ts';
 
 type Values = Record<string, unknown>;
 const COORDINATOR = ['company_coordinator'] as const;
 
 /** A company's own slots: the list, a new slot, editing, publishing and cancelling one. */
-export function companySlotRoutes({ db }: AppDeps): RouteSpec[] {
+export function companySlotRoutes(deps: AppDeps): RouteSpec[] {
+  const { db } = deps;
   async function showList(res: Response) {
     const { t, locale, user, now } = res.req.ctx;
     const slots = await service.upcomingSlotsOfCompany(db, user!.companyId!, now);
@@ -85,7 +88,7 @@ export function companySlotRoutes({ db }: AppDeps): RouteSpec[] {
           res,
           async () => {
             const { fields, occurrence } = readSlotForm(req.body);
-            await db.transaction().execute((trx) => service.updateSlot(trx, req.ctx.user!, id, fields, occurrence, req.ctx.now));
+            await db.transaction().execute((trx) => updateSlotAndFill(trx, deps, req.ctx.user!, actorOf(req.ctx.user!, 'ui', req.ctx.ip), id, fields, occurrence, req.ctx.now));
             redirectAfterPost(res, '/company/slots');
           },
           (values, fields) => showEdit(res, id, { values, fields }),
@@ -118,7 +121,7 @@ export function companySlotRoutes({ db }: AppDeps): RouteSpec[] {
           res,
           async () => {
             const { reason } = parseInput(cancelSchema, { reason: req.body.reason });
-            await db.transaction().execute((trx) => service.cancelSlot(trx, req.ctx.user!, id, reason, req.ctx.now));
+            await db.transaction().execute((trx) => cancelSlotWithBookings(trx, deps, req.ctx.user!, actorOf(req.ctx.user!, 'ui', req.ctx.ip), id, reason, req.ctx.now));
             redirectAfterPost(res, `/company/slots/${id}`);
           },
           (values, fields) => showEdit(res, id, { cancel: [values, fields] }),

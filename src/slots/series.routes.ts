@@ -1,4 +1,6 @@
 import type { Response } from 'express';
+import { actorOf } from '../bookings/booking.service.ts';
+import { cancelSeriesWithBookings, updateSeriesAndFill } from '../bookings/slot-changes.ts';
 import type { AppDeps } from '../http/context.ts';
 import type { FieldProblems } from '../http/errors.ts';
 import { handleForm } from '../http/forms.ts';
@@ -16,7 +18,8 @@ type Values = Record<string, unknown>;
 const COORDINATOR = ['company_coordinator'] as const;
 
 /** Series: many slots with the same content, made at once, edited and cancelled together. */
-export function seriesRoutes({ db }: AppDeps): RouteSpec[] {
+export function seriesRoutes(deps: AppDeps): RouteSpec[] {
+  const { db } = deps;
   async function showNew(res: Response, values?: Values, fields?: FieldProblems) {
     const { t, user } = res.req.ctx;
     const choices = await formChoices(db, user!, t);
@@ -76,7 +79,7 @@ export function seriesRoutes({ db }: AppDeps): RouteSpec[] {
           res,
           async () => {
             const fields = readContentForm(req.body);
-            await db.transaction().execute((trx) => service.updateSeries(trx, req.ctx.user!, id, fields, req.ctx.now, req.ctx.locale));
+            await db.transaction().execute((trx) => updateSeriesAndFill(trx, deps, req.ctx.user!, actorOf(req.ctx.user!, 'ui', req.ctx.ip), id, fields, req.ctx.now, req.ctx.locale));
             redirectAfterPost(res, `/company/series/${id}`);
           },
           (values, fields) => showSeries(res, id, { values, fields }),
@@ -93,7 +96,7 @@ export function seriesRoutes({ db }: AppDeps): RouteSpec[] {
           res,
           async () => {
             const { reason } = parseInput(cancelSchema, { reason: req.body.reason });
-            await db.transaction().execute((trx) => service.cancelSeries(trx, req.ctx.user!, id, reason, req.ctx.now));
+            await db.transaction().execute((trx) => cancelSeriesWithBookings(trx, deps, req.ctx.user!, actorOf(req.ctx.user!, 'ui', req.ctx.ip), id, reason, req.ctx.now));
             redirectAfterPost(res, `/company/series/${id}`);
           },
           (values, fields) => showSeries(res, id, { cancel: [values, fields] }),

@@ -40,7 +40,8 @@ beforeAll(async () => {
 function send(route: RouteTableEntry, caller: Caller) {
   const path = concrete(route.path);
   if (route.kind === 'api') {
-    const request = route.method === 'GET' ? caller.agent.get(path) : caller.agent.post(path).send({});
+    const request =
+      route.method === 'GET' ? caller.agent.get(path) : route.method === 'DELETE' ? caller.agent.delete(path).send({}) : caller.agent.post(path).send({});
     return caller.bearer ? request.set('Authorization', `Bearer ${caller.bearer}`) : request;
   }
   return route.method === 'GET' ? caller.agent.get(path) : caller.agent.post(path).type('form').send({ _csrf: caller.csrf });

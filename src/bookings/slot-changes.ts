@@ -1,0 +1,46 @@
+import type { DateTime } from 'luxon';
+import type { Db } from '../db/database.ts';
+import type { SessionUser } from '../http/context.ts';
+import type { Locale } from '../i18n/index.ts';
+import type { Occurrence, Slot } from '../slots/slots.service.ts';
+import * as slots from '../slots/slots.service.ts';
+import type { SlotFields } from '../slots/slots.schemas.ts';
+import type { BookingActor } from './booking.ts';
+import { cancelBookingsOfCancelledSlots, promoteWaitlisted } from './cancellation.service.ts';
+import { sendNotices, type Notice, type NotifyDeps } from './notifications.ts';
+
+/**
+ * What a company's change to its slots means for bookings, in the same transaction: a
+ * cancelled slot cancels its bookings and tells each school; more seats go to the waitlist.
+ */
+
+export async function cancelSlotWithBookings(db: Db, deps: NotifyDeps, user: SessionUser, actor: BookingActor, slotId: string, reason: string | null, now: DateTime): Promise<Slot> {
+  await slots.cancelSlot(db, user, slotId, reason, now);
+  await cancelBookingsOfCancelledSlots(db, deps, actor, [slotId], reason, now);
+  return slots.getSlot(db, slotId);
+}
+
+export async function cancelSeriesWithBookings(db: Db, deps: NotifyDeps, user: SessionUser, actor: BookingActor, seriesId: string, reason: string | null, now: DateTime): Promise<number> {
+  const ids = (await slots.getSeries(db, user, seriesId)).map((s) => s.id);
+  const count = await slots.cancelSeries(db, user, seriesId, reason, now);
+  await cancelBookingsOfCancelledSlots(db, deps, actor, ids, reason, now);
+  return count;
+}
+
+async function fillFromWaitlists(db: Db, deps: NotifyDeps, actor: BookingActor, slotIds: string[], now: DateTime): Promise<void> {
+  const notices: Notice[] = [];
+  for (const id of [...slotIds].sort()) await promoteWaitlisted(db, actor, id, now, notices);
+  await sendNotices(db, deps, notices, now);
+}
+
+export async function updateSlotAndFill(db: Db, deps: NotifyDeps, user: SessionUser, actor: BookingActor, slotId: string, fields: SlotFields, occurrence: Occurrence, now: DateTime): Promise<Slot> {
+  await slots.updateSlot(db, user, slotId, fields, occurrence, now);
+  await fillFromWaitlists(db, deps, actor, [slotId], now);
+  return slots.getSlot(db, slotId);
+}
+
+export async function updateSeriesAndFill(db: Db, deps: NotifyDeps, user: SessionUser, actor: BookingActor, seriesId: string, fields: SlotFields, now: DateTime, locale: Locale): Promise<number> {
+  const count = await slots.updateSeries(db, user, seriesId, fields, now, locale);
+  await fillFromWaitlists(db, deps, actor, (await slots.getSeries(db, user, seriesId)).map((s) => s.id), now);
+  return count;
+}
