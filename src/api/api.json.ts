@@ -48,6 +48,8 @@ export function slotJson(slot: Slot, viewer: SessionUser | null, showSupervisor:
     provided: slot.provided,
     accessibility: slot.accessibility,
     seriesId: slot.seriesId,
+    bookingOpensAt: slot.bookingOpensAt,
+    bookingClosesAt: slot.bookingClosesAt,
     ...(showSupervisor ? { supervisorName: slot.supervisorName, supervisorPhone: slot.supervisorPhone } : {}),
   };
 }

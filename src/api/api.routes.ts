@@ -180,7 +180,8 @@ export function apiRoutes(deps: AppDeps): ApiRoute[] {
       status: 201,
       errors: ['host_overlap'],
       handler: async ({ req, body, user }) => {
-        const slot = await tx((trx) => createSlot(trx, user, body, { startsAt: body.startsAt, endsAt: body.endsAt }, req.ctx.now));
+        const occurrence = { startsAt: body.startsAt, endsAt: body.endsAt, bookingOpensAt: body.bookingOpensAt, bookingClosesAt: body.bookingClosesAt };
+        const slot = await tx((trx) => createSlot(trx, user, body, occurrence, req.ctx.now));
         return slotJson(slot, user, true);
       },
     },

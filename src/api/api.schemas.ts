@@ -90,6 +90,8 @@ export const slotRequestSchema = slotInputSchema
     siteId: slotInputSchema.shape.siteId.meta({ description: siteIdHelp }),
     startsAt: instantSchema.meta({ description: instantHelp }),
     endsAt: instantSchema.meta({ description: instantHelp }),
+    bookingOpensAt: slotInputSchema.shape.bookingOpensAt.meta({ description: `Optional: when schools may start booking. ${instantHelp}` }),
+    bookingClosesAt: slotInputSchema.shape.bookingClosesAt.meta({ description: `Optional: when booking closes (before the start). ${instantHelp}` }),
   })
   .strict();
 
@@ -125,6 +127,8 @@ export const slotResponseSchema = z.object({
   provided: z.string().nullable(),
   accessibility: z.string().nullable(),
   seriesId: z.string().nullable(),
+  bookingOpensAt: utc.nullable().meta({ description: 'When schools may start booking (null: from publication).' }),
+  bookingClosesAt: utc.nullable().meta({ description: 'When booking closes (null: when the slot starts).' }),
   supervisorName: z.string().nullable().optional().meta({ description: contactHelp }),
   supervisorPhone: z.string().nullable().optional().meta({ description: contactHelp }),
 });

@@ -8,6 +8,7 @@ import type { Locale, Translate } from '../i18n/index.ts';
 import { companyProfile } from '../organisations/organisations.service.ts';
 import { hasConsent, listCompanyStories } from '../stories/stories.service.ts';
 import { localDateTime } from '../time/local-time.ts';
+import { DateTime } from 'luxon';
 import { fromDbInstant, ZONE } from '../time/stockholm.ts';
 import { GRADES } from './minors.ts';
 import { expandSeries, parseDateList, timeOfDayProblems, type SeriesDays } from './series.ts';
@@ -74,13 +75,30 @@ function readOccurrence(body: Body, problems: FieldProblems): Occurrence | null 
   return null;
 }
 
+/**
+ * The optional booking window as dates: booking opens at the start of the first day and
+ * closes at the end of the last one (Stockholm time).
+ */
+function readBookingWindow(body: Body, problems: FieldProblems): Pick<Occurrence, 'bookingOpensAt' | 'bookingClosesAt'> {
+  const day = (name: 'bookingOpens' | 'bookingCloses', plusDays: number) => {
+    const date = text(body[name]);
+    if (!date) return null;
+    const parsed = ISO_DATE.test(date) ? localDateTime(DateTime.fromISO(date).plus({ days: plusDays }).toISODate() ?? '', '00:00') : null;
+    if (parsed?.ok) return parsed.instant;
+    problems[name] = { key: 'field.invalid' };
+    return null;
+  };
+  return { bookingOpensAt: day('bookingOpens', 0), bookingClosesAt: day('bookingCloses', 1) };
+}
+
 /** A single slot's form: its content and its time, with every problem at once. */
 export function readSlotForm(body: Body): { fields: SlotFields; occurrence: Occurrence } {
   const problems: FieldProblems = {};
   const fields = readContent(body, problems);
   const occurrence = readOccurrence(body, problems);
-  if (!fields || !occurrence) throw invalidFields(problems);
-  return { fields, occurrence };
+  const window = readBookingWindow(body, problems);
+  if (!fields || !occurrence || Object.keys(problems).length > 0) throw invalidFields(problems);
+  return { fields, occurrence: { ...occurrence, ...window } };
 }
 
 /** The content part of a series form (editing a series changes content only). */
@@ -134,6 +152,8 @@ function toFormFields(fields: FieldProblems): FieldProblems {
     let target = name;
     if (name === 'startsAt') target = problem.key === 'slot.minors_weekday' || problem.key === 'slot.in_past' ? 'date' : 'startTime';
     if (name === 'endsAt') target = problem.key === 'slot.minors_one_day' ? 'date' : 'endTime';
+    if (name === 'bookingOpensAt') target = 'bookingOpens';
+    if (name === 'bookingClosesAt') target = 'bookingCloses';
     out[target] ??= problem;
   }
   return out;
@@ -196,6 +216,9 @@ export function slotFormValues(slot: Slot): Record<string, unknown> {
     date: start.toISODate(),
     startTime: start.toFormat('HH:mm'),
     endTime: end.toFormat('HH:mm'),
+    bookingOpens: slot.bookingOpensAt ? fromDbInstant(slot.bookingOpensAt).setZone(ZONE).toISODate() : '',
+    // Stored as the instant booking closes (the next midnight); shown as the last day one can book.
+    bookingCloses: slot.bookingClosesAt ? fromDbInstant(slot.bookingClosesAt).minus({ milliseconds: 1 }).setZone(ZONE).toISODate() : '',
   };
 }
 

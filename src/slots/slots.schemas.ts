@@ -36,7 +36,12 @@ export const slotFieldsSchema = z.object({
 });
 export type SlotFields = z.output<typeof slotFieldsSchema>;
 
-export const slotInputSchema = slotFieldsSchema.extend({ startsAt: instantSchema, endsAt: instantSchema });
+export const slotInputSchema = slotFieldsSchema.extend({
+  startsAt: instantSchema,
+  endsAt: instantSchema,
+  bookingOpensAt: instantSchema.nullish().transform((v) => v ?? null),
+  bookingClosesAt: instantSchema.nullish().transform((v) => v ?? null),
+});
 export type SlotInput = z.output<typeof slotInputSchema>;
 
 export const cancelSchema = z.object({ reason: optionalText(500) });

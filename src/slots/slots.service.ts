@@ -39,6 +39,8 @@ export interface Slot {
   supervisorName: string | null;
   supervisorPhone: string | null;
   cancelReason: string | null;
+  bookingOpensAt: string | null;
+  bookingClosesAt: string | null;
   /** When the slot was first published; null for a slot that never was (a draft, or a cancelled draft). */
   publishedAt: string | null;
 }
@@ -74,6 +76,8 @@ export async function loadSlots(db: Db, ids: readonly string[]): Promise<Slot[]>
         supervisorName: r.supervisor_name,
         supervisorPhone: r.supervisor_phone,
         cancelReason: r.cancel_reason,
+        bookingOpensAt: r.booking_opens_at,
+        bookingClosesAt: r.booking_closes_at,
         publishedAt: r.published_at,
       },
     ];
@@ -114,6 +118,9 @@ export async function getOwnSlot(db: Db, actor: SessionUser, id: string): Promis
 export interface Occurrence {
   startsAt: DateTime;
   endsAt: DateTime;
+  /** When schools may book (null: from publication until the start). Single slots only. */
+  bookingOpensAt?: DateTime | null;
+  bookingClosesAt?: DateTime | null;
 }
 
 /** Problems with one occurrence's time: order, past, and the rules for minors. */
@@ -121,6 +128,10 @@ export function timeProblems(occurrence: Occurrence, grades: readonly string[], 
   const fields: FieldProblems = {};
   if (occurrence.endsAt <= occurrence.startsAt) fields.endsAt = { key: 'slot.end_before_start' };
   if (occurrence.startsAt <= now) fields.startsAt = { key: 'slot.in_past' };
+  const { bookingOpensAt: opens, bookingClosesAt: closes } = occurrence;
+  if (opens && closes && closes <= opens) fields.bookingClosesAt = { key: 'slot.booking_closes_before_opens' };
+  else if (closes && closes > occurrence.startsAt) fields.bookingClosesAt = { key: 'slot.booking_closes_after_start' };
+  if (opens && opens >= occurrence.startsAt) fields.bookingOpensAt = { key: 'slot.booking_opens_after_start' };
   if (!fields.endsAt) {
     for (const key of minorsProblems(occurrence.startsAt, occurrence.endsAt, grades)) {
       const field = key === 'slot.minors_too_long' || key === 'slot.minors_one_day' ? 'endsAt' : 'startsAt';
@@ -197,8 +208,7 @@ async function insertOccurrence(db: Db, companyId: string, siteId: string, field
         cancel_reason: null,
         cancelled_at: null,
         published_at: fields.status === 'published' ? at : null,
-        booking_opens_at: null,
-        booking_closes_at: null,
+        ...bookingWindow(o),
         reminder_sent_at: null,
         created_at: at,
         updated_at: at,
@@ -209,6 +219,11 @@ async function insertOccurrence(db: Db, companyId: string, siteId: string, field
     .catch(hostOverlapFallback);
   return id;
 }
+
+const bookingWindow = (o: Occurrence) => ({
+  booking_opens_at: o.bookingOpensAt ? toDbInstant(o.bookingOpensAt) : null,
+  booking_closes_at: o.bookingClosesAt ? toDbInstant(o.bookingClosesAt) : null,
+});
 
 /** Publishes (or drafts) one slot. */
 export async function createSlot(db: Db, actor: SessionUser, fields: SlotFields, occurrence: Occurrence, now: DateTime): Promise<Slot> {
@@ -266,6 +281,7 @@ export async function updateSlot(db: Db, actor: SessionUser, id: string, fields:
     ...slotContent(fields),
     starts_at: startsAt,
     ends_at: endsAt,
+    ...(occurrence.bookingOpensAt !== undefined || occurrence.bookingClosesAt !== undefined ? bookingWindow(occurrence) : {}),
     status,
     published_at: status === 'published' && slot.status === 'draft' ? toDbInstant(now) : undefined,
     updated_at: toDbInstant(now),

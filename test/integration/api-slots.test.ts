@@ -63,11 +63,31 @@ describe('POST /api/v1/slots', () => {
       provided: null,
       accessibility: null,
       seriesId: null,
+      bookingOpensAt: null,
+      bookingClosesAt: null,
       supervisorName: 'Sara',
       supervisorPhone: '070-123',
     });
     const hosts = await ctx.db.selectFrom('slot_hosts').selectAll().where('slot_id', '=', res.body.id).execute();
     expect(hosts).toEqual([{ slot_id: res.body.id, story_id: amina, starts_at: '2027-04-06T06:00:00.000Z', ends_at: '2027-04-06T10:00:00.000Z', active: 1 }]);
+  });
+
+  it('keeps a booking window given in local times', async () => {
+    const slot = await created(body([amina], '2027-04-20T08:00', '2027-04-20T12:00', { bookingOpensAt: '2027-03-20T00:00', bookingClosesAt: '2027-04-13T00:00' }));
+    expect({ opens: slot.bookingOpensAt, closes: slot.bookingClosesAt }).toEqual({ opens: '2027-03-19T23:00:00.000Z', closes: '2027-04-12T22:00:00.000Z' });
+  });
+
+  it('refuses a booking window that closes after the start, naming the field', async () => {
+    const res = await post(body([amina], '2027-04-21T08:00', '2027-04-21T12:00', { bookingClosesAt: '2027-04-21T09:00' }));
+    expect(res.status).toBe(422);
+    expect(Object.keys(res.body.error.fields)).toEqual(['bookingClosesAt']);
+    expect(res.body.error.fields.bookingClosesAt).toBe('Bokningen måste stänga innan passet börjar.');
+  });
+
+  it('refuses a booking window that closes before it opens', async () => {
+    const res = await post(body([amina], '2027-04-22T08:00', '2027-04-22T12:00', { bookingOpensAt: '2027-04-01T00:00', bookingClosesAt: '2027-03-30T00:00' }));
+    expect(res.status).toBe(422);
+    expect(Object.keys(res.body.error.fields)).toEqual(['bookingClosesAt']);
   });
 
   it.each([

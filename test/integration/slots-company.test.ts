@@ -79,6 +79,24 @@ describe('POST /company/slots/new', () => {
     expect(row).toMatchObject({ status: 'published', starts_at: '2027-04-06T06:00:00.000Z', ends_at: '2027-04-06T10:00:00.000Z', capacity: 4 });
   });
 
+  it('keeps a booking window from the first to the end of the last day, in Stockholm time', async () => {
+    const c = await companyWithStory(ctx);
+    expect((await newSlot(c, { bookingOpens: '2027-03-20', bookingCloses: '2027-03-31' })).status).toBe(303);
+    const [row] = await slotsOf(c.company.id);
+    expect({ opens: row!.booking_opens_at, closes: row!.booking_closes_at }).toEqual({ opens: '2027-03-19T23:00:00.000Z', closes: '2027-03-31T22:00:00.000Z' });
+    const edit = await c.agent.get(`/company/slots/${row!.id}`);
+    expect(edit.text).toContain('value="2027-03-20"');
+    expect(edit.text).toContain('value="2027-03-31"');
+  });
+
+  it('refuses a last booking day after the slot, naming the field', async () => {
+    const c = await companyWithStory(ctx);
+    const res = await newSlot(c, { bookingCloses: '2027-04-06' });
+    expect(res.status).toBe(422);
+    expect(fieldError(res.text, 'bookingCloses')).toBe('Bokningen måste stänga innan passet börjar.');
+    expect(await slotsOf(c.company.id)).toEqual([]);
+  });
+
   it('saves a draft with "Spara som utkast"', async () => {
     const c = await companyWithStory(ctx);
     expect((await newSlot(c, { action: 'draft' })).status).toBe(303);
