@@ -60,6 +60,19 @@ describe('configuration', () => {
     expect(problemsOf({ DEMO_DATA: 'maybe', DATABASE_URL: tempDb() })).toEqual([expect.stringMatching(/^DEMO_DATA: /)]);
   });
 
+  it('defaults the late-cancellation deadline to 72 hours and names a bad value', () => {
+    expect(loadConfig({ DATABASE_URL: tempDb() }).lateCancellationHours).toBe(72);
+    expect(loadConfig({ DATABASE_URL: tempDb(), LATE_CANCELLATION_HOURS: '24' }).lateCancellationHours).toBe(24);
+    expect(problemsOf({ DATABASE_URL: tempDb(), LATE_CANCELLATION_HOURS: 'två dagar' })).toEqual(['LATE_CANCELLATION_HOURS: must be a number of hours']);
+  });
+
+  it('refuses the booking test switch outside tests, and keeps it off by default', () => {
+    expect(loadConfig({ DATABASE_URL: tempDb() }).bookingUnsafeControl).toBe(false);
+    expect(problemsOf({ DATABASE_URL: tempDb(), BOOKING_UNSAFE_CONTROL: '1' })[0]).toMatch(/^BOOKING_UNSAFE_CONTROL: only for tests/);
+    expect(problemsOf({ DATABASE_URL: tempDb(), BOOKING_UNSAFE_CONTROL: '1', NODE_ENV: 'development' })[0]).toMatch(/^BOOKING_UNSAFE_CONTROL/);
+    expect(loadConfig({ DATABASE_URL: tempDb(), BOOKING_UNSAFE_CONTROL: '1', NODE_ENV: 'test' }).bookingUnsafeControl).toBe(true);
+  });
+
   it('reads DEMO_DATA=false as off', () => {
     expect(loadConfig({ DEMO_DATA: 'false', DATABASE_URL: tempDb() }).demoData).toBe(false);
   });
