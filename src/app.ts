@@ -28,6 +28,14 @@ import { companyBookingRoutes } from './bookings/company.routes.ts';
 import { pupilPageRoutes } from './bookings/pupil-page.routes.ts';
 import { networkBookingRoutes } from './bookings/network.routes.ts';
 
+/**
+ * The path as logged: no query string, and no pupil's personal link token (/p/<token>…), which
+ * is a credential to a minor's schedule.
+ */
+export function loggedPath(url: string | undefined): string | undefined {
+  return url?.split('?')[0]?.replace(/^\/p\/[^/]+/, '/p/…');
+}
+
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 export function createApp(deps: AppDeps): Express {
@@ -62,7 +70,7 @@ export function createApp(deps: AppDeps): Express {
       logger: deps.logger,
       genReqId: (req) => (req as express.Request).ctx.requestId,
       autoLogging: { ignore: (req) => req.url === '/healthz' },
-      serializers: { req: (req) => ({ id: req.id, method: req.method, url: req.url?.split('?')[0] }) },
+      serializers: { req: (req) => ({ id: req.id, method: req.method, url: loggedPath(req.url) }) },
     }),
   );
   app.use(

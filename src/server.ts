@@ -7,6 +7,8 @@ import { migrateToLatest } from './db/migrate.ts';
 import { printDemoSignIns } from './demo/seed.ts';
 import { createLogger } from './logger.ts';
 import { createMailer, deliverDue } from './mail/mail.service.ts';
+import { sendReminders } from './bookings/reminders.ts';
+import { purgeIdempotencyKeys } from './api/idempotency.ts';
 import { systemClock } from './time/clock.ts';
 
 async function main(): Promise<void> {
@@ -27,10 +29,13 @@ async function main(): Promise<void> {
   const mailer = createMailer(config.smtpUrl, config.mailFrom);
   const app = createApp({ db: database.db, dialect: database.dialect, config, clock: systemClock, logger, mailer });
 
-  // Background work: deliver mail, purge expired sessions. Safe with several instances.
+  // Background work: deliver mail, purge expired sessions and idempotency keys, remind of
+  // bookings two days ahead. Safe with several instances.
   const timers = [
     setInterval(() => deliverDue(database.db, mailer, systemClock.now()).catch((err) => logger.error({ err }, 'mail delivery failed')), 15_000),
     setInterval(() => purgeExpired(database.db, systemClock.now()).catch((err) => logger.error({ err }, 'purge failed')), 3_600_000),
+    setInterval(() => purgeIdempotencyKeys(database.db, systemClock.now()).catch((err) => logger.error({ err }, 'idempotency purge failed')), 3_600_000),
+    setInterval(() => sendReminders(database.db, { mailer, config }, systemClock.now()).catch((err) => logger.error({ err }, 'booking reminders failed')), 900_000),
   ];
   timers.forEach((t) => t.unref());
 

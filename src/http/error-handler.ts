@@ -48,6 +48,9 @@ export const errorHandler: ErrorRequestHandler = async (error, req, res, _next) 
 
 function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
+  // A path with a broken %-escape (/p/%E2%82): the router cannot decode the parameter, so
+  // there is nothing by that name.
+  if (error instanceof URIError) return new AppError('not_found');
   // body-parser's errors (http-errors, `expose`d, 4xx) are bad input from the client, never a 500:
   // broken JSON, a bad gzip stream, an unknown charset, too many form fields.
   const e = error as { expose?: unknown; status?: unknown };

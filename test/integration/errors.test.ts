@@ -2,6 +2,7 @@ import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, postForm, type TestContext } from '../support/app.ts';
 import { signedIn } from '../support/flows.ts';
+import { loggedPath } from '../../src/app.ts';
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -17,6 +18,11 @@ describe('a page that does not exist', () => {
     expect(res.text).toContain('<html lang="sv">');
     expect(res.text).toContain('Sidan finns inte.');
     expect(res.text).toContain('data-error-code="not_found"');
+  });
+
+  it.each(['/slots/%E2%82', '/stories/%E2%82', '/p/%E2%82', '/api/v1/slots/%E2%82'])('answers 404, not 500, for a broken %%-escape in %s', async (path) => {
+    const res = await supertest(ctx.app).get(path);
+    expect(res.status).toBe(404);
   });
 
   it('answers in English for a visitor who chose English', async () => {
@@ -132,5 +138,13 @@ describe('an unexpected failure', () => {
     const res = await agent.get('/api/v1/me').set('Authorization', 'Bearer tp_whatever');
     expect(res.status).toBe(500);
     expect(res.body).toEqual({ error: { code: 'internal_error', message: 'Ett oväntat fel uppstod. Försök igen om en stund.', fields: {} } });
+  });
+});
+
+describe('the request log', () => {
+  it("never holds a pupil's personal link token or a query string", () => {
+    expect(loggedPath('/p/abcDEF123_-/calendar.ics?x=1')).toBe('/p/…/calendar.ics');
+    expect(loggedPath('/p/abcDEF123_-')).toBe('/p/…');
+    expect(loggedPath('/slots/1?q=secret')).toBe('/slots/1');
   });
 });

@@ -106,7 +106,9 @@ describe('signed-in callers of the wrong role', () => {
 
 describe('callers of an allowed role', () => {
   // Only routes without parameters: with a dummy id the service itself may (rightly) refuse.
-  const plain = guarded.filter((r) => r.method === 'GET' && !r.path.includes(':'));
+  // GET /api/v1/bookings needs slotId or pupilId (422 without), so it has no parameter-free read.
+  const needsQuery = new Set(['/api/v1/bookings']);
+  const plain = guarded.filter((r) => r.method === 'GET' && !r.path.includes(':') && !needsQuery.has(r.path));
 
   it('reach every page and API read without parameters', async () => {
     expect(plain.length).toBeGreaterThan(5);
