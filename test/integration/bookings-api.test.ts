@@ -1,6 +1,7 @@
 import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestContext, type TestContext } from '../support/app.ts';
+import { createTestContext, TEST_NOW, type TestContext } from '../support/app.ts';
+import { purgeIdempotencyKeys } from '../../src/api/idempotency.ts';
 import { apiGet, apiUser, expectApiError } from '../support/api.ts';
 import { apiBook, apiCancel, book, makeBookingWorld, slotTruth, worldSlot, type BookingWorld } from '../support/bookings.ts';
 import { makePupil } from '../support/pupils.ts';
@@ -146,6 +147,20 @@ describe('Idempotency-Key', () => {
     expect(answers.map((a) => a.status)).toEqual(Array(8).fill(201));
     expect(new Set(answers.map((a) => a.body.id)).size).toBe(1);
     expect(await slotTruth(ctx, slot.id)).toMatchObject({ confirmed: 1, bookedCount: 1 });
+  });
+
+  it('forgets a key after 24 hours', async () => {
+    const slot = await worldSlot(ctx, world, '2027-05-12T08:00', '2027-05-12T12:00');
+    expect((await apiBook(ctx, side(), { slotId: slot.id, pupilId: side().pupils[0]!.id }, 'key-expiring')).status).toBe(201);
+    ctx.clock.advance({ hours: 25 });
+    try {
+      const again = await apiBook(ctx, side(), { slotId: slot.id, pupilId: side().pupils[1]!.id }, 'key-expiring');
+      expect(again.status).toBe(201);
+      await purgeIdempotencyKeys(ctx.db, ctx.clock.now().plus({ hours: 25 }));
+      expect(await ctx.db.selectFrom('idempotency_keys').select('key').where('key', '=', 'key-expiring').execute()).toEqual([]);
+    } finally {
+      ctx.clock.set(TEST_NOW);
+    }
   });
 
   it('keeps keys apart per user', async () => {
