@@ -28,8 +28,9 @@ export function isLate(startsAt: string, now: DateTime, lateHours: number): bool
  */
 export async function cancelBooking(db: Db, deps: NotifyDeps, user: SessionUser, actor: BookingActor, bookingId: string, reason: string | null, now: DateTime): Promise<Cancellation> {
   const found = await repo.findBooking(db, bookingId);
-  if (!found) throw notFound();
-  if (user.role !== 'counsellor' || user.schoolId !== found.school_id) throw forbidden();
+  if (user.role !== 'counsellor') throw forbidden();
+  // Another school's booking is not found, as on the pages: its id tells nothing.
+  if (!found || user.schoolId !== found.school_id) throw notFound();
   await repo.lockSlot(db, found.slot_id);
   // Read again under the slot's lock: another request may have changed it meanwhile.
   const row = (await repo.findBooking(db, bookingId))!;
