@@ -7,6 +7,7 @@ import * as orgs from '../organisations/organisations.service.ts';
 import { systemActor as system } from '../users/system-actor.ts';
 import { createUser } from '../users/users.service.ts';
 import { companies, networks, people, schools, type CompanyKey } from './organisations.ts';
+import { createDemoPupils } from './pupils.ts';
 import { createDemoSlots } from './slots.ts';
 import { createDemoStories } from './stories.ts';
 
@@ -66,6 +67,7 @@ export async function seedDemoData(db: Db, config: Config, now: DateTime): Promi
     const storyIds = await createDemoStories(trx, coordinatorOf, now);
     return { stories: storyIds.size, slots: await createDemoSlots(trx, coordinatorOf, storyIds, now) };
   });
+  await db.transaction().execute((trx) => createDemoPupils(trx, config, now));
   return { password: DEMO_PASSWORD, accounts, ...counts };
 }
 
