@@ -8,6 +8,8 @@ import { systemActor as system } from '../users/system-actor.ts';
 import { createUser } from '../users/users.service.ts';
 import { companies, networks, people, schools, type CompanyKey } from './organisations.ts';
 import { createDemoPupils } from './pupils.ts';
+import { createDemoBookings } from './bookings.ts';
+import { createMailer } from '../mail/mail.service.ts';
 import { createDemoSlots } from './slots.ts';
 import { createDemoStories } from './stories.ts';
 
@@ -19,6 +21,7 @@ export interface DemoSummary {
   accounts: { email: string; name: string; role: Role; organisation: string }[];
   stories: number;
   slots: number;
+  bookings: number;
 }
 
 /** Acting for a company, as its coordinator (`userId` is who is recorded as doing it). */
@@ -68,11 +71,13 @@ export async function seedDemoData(db: Db, config: Config, now: DateTime): Promi
     return { stories: storyIds.size, slots: await createDemoSlots(trx, coordinatorOf, storyIds, now) };
   });
   await db.transaction().execute((trx) => createDemoPupils(trx, config, now));
-  return { password: DEMO_PASSWORD, accounts, ...counts };
+  // Demo mails are kept in the outbox (never sent): the addresses are made up.
+  const bookings = await createDemoBookings(db, { mailer: createMailer(undefined, config.mailFrom), config }, now);
+  return { password: DEMO_PASSWORD, accounts, ...counts, bookings };
 }
 
 export function printDemoSignIns(demo: DemoSummary): void {
-  console.log(`\nDemo data loaded (fictional people and companies): ${demo.stories} role stories, ${demo.slots} prao slots. Sign in with:`);
+  console.log(`\nDemo data loaded (fictional people and companies): ${demo.stories} role stories, ${demo.slots} prao slots, ${demo.bookings} bookings. Sign in with:`);
   for (const a of demo.accounts) {
     console.log(`  ${a.role.padEnd(20)} ${a.email.padEnd(42)} ${a.organisation}`);
   }

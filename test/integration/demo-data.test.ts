@@ -27,6 +27,17 @@ describe('demo data loaded in November', () => {
   });
   afterAll(() => database.destroy());
 
+  it('books demo pupils through the engine: groups at both schools, one cancellation, counts that agree', async () => {
+    const bookings = await database.db.selectFrom('bookings').select(['status', 'school_id', 'slot_id']).execute();
+    expect(new Set(bookings.map((b) => b.school_id)).size).toBe(2);
+    expect(bookings.filter((b) => b.status === 'cancelled')).toHaveLength(2);
+    expect(bookings.filter((b) => b.status === 'confirmed').length).toBeGreaterThan(10);
+    for (const slot of await database.db.selectFrom('slots').select(['id', 'booked_count', 'capacity']).execute()) {
+      const confirmed = bookings.filter((b) => b.slot_id === slot.id && b.status === 'confirmed').length;
+      expect(slot.booked_count, slot.id).toBe(confirmed);
+    }
+  });
+
   it('has 22 role stories, 20 of them published', async () => {
     const rows = await database.db.selectFrom('role_stories').select(['published']).execute();
     expect([rows.length, rows.filter((r) => r.published === 1).length]).toEqual([22, 20]);
