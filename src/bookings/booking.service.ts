@@ -4,7 +4,6 @@ import type { Db } from '../db/database.ts';
 import type { SessionUser } from '../http/context.ts';
 import { AppError, forbidden, invalidFields, notFound, type FieldProblems } from '../http/errors.ts';
 import { translator, type Locale, type MessageKey, type Params, type Translate } from '../i18n/index.ts';
-import { companiesWorkingWith } from '../organisations/organisations.service.ts';
 import { pupilName } from '../pupils/identity.ts';
 import { formatDateTime, formatRange, toDbInstant } from '../time/stockholm.ts';
 import { recordChanges, type BookingChange } from './audit.ts';
@@ -66,7 +65,7 @@ export async function bookPupils(db: Db, deps: BookingDeps, user: SessionUser, a
 
   const slot = await repo.lockSlot(db, request.slotId);
   if (!slot || slot.published_at === null) throw notFound();
-  if (!(await companiesWorkingWith(db, user, [slot.company_id])).has(slot.company_id)) throw notFound();
+  if (!(await repo.schoolWorksWithCompany(db, user.schoolId, slot.company_id))) throw notFound();
   const why = closedReason(slot, now, locale);
   if (why) throw new AppError('slot_not_open', { params: { why } });
 
@@ -75,17 +74,16 @@ export async function bookPupils(db: Db, deps: BookingDeps, user: SessionUser, a
   const foreign = pupils.filter((p) => p.school_id !== user.schoolId);
   if (foreign.length > 0) throw new AppError('forbidden', { fields: Object.fromEntries(foreign.map((p) => [p.id, { key: 'bookings.problem_other_school' }])) });
 
-  const school = await repo.schoolName(db, user.schoolId);
   const byId = new Map(pupils.map((p) => [p.id, p]));
   const ordered = pupilIds.map((id) => byId.get(id)!);
-  const problems = await problemsOf(db, slot, ordered, school, t, locale);
+  const problems = await problemsOf(db, slot, ordered, t, locale);
   if (problems.size > 0) throw groupError(problems);
 
   const left = slot.capacity - slot.booked_count;
   if (ordered.length > left && !request.waitlist) throw new AppError('slot_full', { params: { left: Math.max(0, left), count: ordered.length } });
 
   const at = toDbInstant(now);
-  let position = await repo.nextWaitlistPosition(db, slot.id);
+  let position = ordered.length > left ? await repo.nextWaitlistPosition(db, slot.id) : 0;
   const created: repo.BookingRow[] = [];
   for (const [index, pupil] of ordered.entries()) {
     const confirmed = index < left;
@@ -129,14 +127,15 @@ export async function bookPupils(db: Db, deps: BookingDeps, user: SessionUser, a
 }
 
 /** Each pupil's first problem with this slot: grade, a booking already here, or a clash elsewhere. */
-async function problemsOf(db: Db, slot: repo.LockedSlot, pupils: repo.PupilRow[], school: string, t: Translate, locale: Locale): Promise<Map<string, Problem>> {
+async function problemsOf(db: Db, slot: repo.LockedSlot, pupils: repo.PupilRow[], t: Translate, locale: Locale): Promise<Map<string, Problem>> {
   const grades = await repo.gradesOfSlot(db, slot.id);
   const ids = pupils.map((p) => p.id);
   const already = new Set((await repo.liveBookingsInSlot(db, slot.id, ids)).map((b) => b.pupil_id));
   const clashes = await repo.confirmedClashes(db, ids, slot.starts_at, slot.ends_at, slot.id);
   const problems = new Map<string, Problem>();
   for (const p of pupils) {
-    const pupil = pupilName(nameable(p), 'school', school, t);
+    // The counsellor's own school: pupils are named.
+    const pupil = pupilName(nameable(p), 'school', '', t);
     const clash = clashes.find((c) => c.pupil_id === p.id);
     if (!grades.includes(p.grade)) {
       problems.set(p.id, { code: 'not_eligible', key: 'bookings.problem_grade', params: { pupil, grade: gradeName(p.grade, t), grades: grades.map((g) => gradeName(g, t)).join(', ') } });

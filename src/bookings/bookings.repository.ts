@@ -25,6 +25,33 @@ export async function lockSlots(db: Db, slotIds: readonly string[]) {
   return query.execute();
 }
 
+/** Does the school share an approved network membership with the company? (Then it may book its slots.) */
+export async function schoolWorksWithCompany(db: Db, schoolId: string, companyId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('network_memberships as s')
+    .innerJoin('network_memberships as c', 'c.network_id', 's.network_id')
+    .select('s.network_id')
+    .where('s.school_id', '=', schoolId)
+    .where('s.status', '=', 'approved')
+    .where('c.company_id', '=', companyId)
+    .where('c.status', '=', 'approved')
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** What a mail says about a slot: company, place and time. */
+export function slotForMail(db: Db, slotId: string) {
+  return db
+    .selectFrom('slots as s')
+    .innerJoin('companies as c', 'c.id', 's.company_id')
+    .innerJoin('company_sites as site', 'site.id', 's.site_id')
+    .select(['s.id', 's.company_id', 's.starts_at', 's.ends_at', 'c.name as company_name', 'site.name as site_name', 'site.address as site_address', 'site.municipality as site_municipality'])
+    .where('s.id', '=', slotId)
+    .executeTakeFirstOrThrow();
+}
+export type MailSlot = Awaited<ReturnType<typeof slotForMail>>;
+
 export async function gradesOfSlot(db: Db, slotId: string): Promise<string[]> {
   return (await db.selectFrom('slot_grades').select('grade').where('slot_id', '=', slotId).execute()).map((r) => r.grade);
 }

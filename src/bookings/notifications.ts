@@ -5,7 +5,6 @@ import type { CancelParty } from '../db/types.ts';
 import { isLocale, translator, type MessageKey, type Translate } from '../i18n/index.ts';
 import { queueMail, type Mailer } from '../mail/mail.service.ts';
 import { pupilName } from '../pupils/identity.ts';
-import { getSlot, type Slot } from '../slots/slots.service.ts';
 import { formatRange } from '../time/stockholm.ts';
 import * as repo from './bookings.repository.ts';
 
@@ -56,10 +55,10 @@ function letterKey(notice: Notice): string {
  * company's coordinators. Companies see protected pupils only as "Elev, 8B, …".
  */
 export async function sendNotices(db: Db, deps: NotifyDeps, notices: Notice[], now: DateTime): Promise<void> {
-  const slots = new Map<string, Slot>();
+  const slots = new Map<string, repo.MailSlot>();
   for (const notice of notices) {
     if (notice.pupilIds.length === 0) continue;
-    const slot = slots.get(notice.slotId) ?? (await getSlot(db, notice.slotId));
+    const slot = slots.get(notice.slotId) ?? (await repo.slotForMail(db, notice.slotId));
     slots.set(slot.id, slot);
     const pupils = await repo.pupilsByIds(db, notice.pupilIds);
     const school = await repo.schoolName(db, notice.schoolId);
@@ -75,7 +74,7 @@ export async function sendNotices(db: Db, deps: NotifyDeps, notices: Notice[], n
     const companyLetter = toCompany[key];
     const seatsChanged = notice.kind !== 'cancelled' || notice.confirmed;
     if (companyLetter && seatsChanged) {
-      for (const recipient of await repo.coordinatorsOfCompany(db, slot.companyId)) {
+      for (const recipient of await repo.coordinatorsOfCompany(db, slot.company_id)) {
         const t = translatorFor(recipient.locale);
         const names = pupils.map((p) => `- ${pupilName(nameable(p), 'outside', school, t)}`).join('\n');
         await send(db, deps, recipient, t, companyLetter, slot, { school, pupils: names, count: pupils.length, reason: reasonText(notice, t), url: `${deps.config.baseUrl}/company/participants/${slot.id}` }, now);
@@ -101,10 +100,10 @@ export const nameable = (p: repo.PupilRow) => ({
   code: p.code,
 });
 
-async function send(db: Db, deps: NotifyDeps, to: repo.Recipient, t: Translate, letter: Letter, slot: Slot, params: Record<string, string | number>, now: DateTime) {
+async function send(db: Db, deps: NotifyDeps, to: repo.Recipient, t: Translate, letter: Letter, slot: repo.MailSlot, params: Record<string, string | number>, now: DateTime) {
   const locale = isLocale(to.locale) ? to.locale : 'sv';
-  const when = formatRange(slot.startsAt, slot.endsAt, locale);
-  const place = [slot.site.name, slot.site.address, slot.site.municipality].filter(Boolean).join(', ');
-  const all = { ...params, name: to.name, company: slot.companyName, when, place, slot: `${slot.companyName}, ${when}` };
+  const when = formatRange(slot.starts_at, slot.ends_at, locale);
+  const place = [slot.site_name, slot.site_address, slot.site_municipality].filter(Boolean).join(', ');
+  const all = { ...params, name: to.name, company: slot.company_name, when, place, slot: `${slot.company_name}, ${when}` };
   await queueMail(db, deps.mailer, { to: to.email, subject: t(letter.subject, all), text: t(letter.body, all) }, now);
 }

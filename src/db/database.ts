@@ -63,7 +63,32 @@ export function openSqlite(file: string): SqliteDatabase.Database {
   // SQLite's own lower() folds only A–Z, so a search for "älv" would miss "Älvdalens". This one
   // folds every letter, as PostgreSQL's does, and keeps the search queries the same on both.
   handle.function('lower', { deterministic: true }, (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : value));
+  cachePreparedStatements(handle);
   return handle;
+}
+
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * Kysely's SQLite driver prepares every query anew; preparing costs more than running most of
+ * our queries (a booking runs about 25). Keep the most recently used statements by their SQL
+ * text (bounded: `in (…)` lists make new texts). Safe because nothing streams results from a
+ * statement (Kysely's driver uses all() and run(), which finish before the next call).
+ */
+function cachePreparedStatements(handle: SqliteDatabase.Database): void {
+  const prepare = handle.prepare.bind(handle);
+  const cache = new Map<string, SqliteDatabase.Statement>();
+  handle.prepare = ((source: string) => {
+    let statement = cache.get(source);
+    if (statement) {
+      cache.delete(source); // re-inserted below: Map order is recency
+    } else {
+      statement = prepare(source);
+      if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+    }
+    cache.set(source, statement);
+    return statement;
+  }) as typeof handle.prepare;
 }
 
 // PostgreSQL bigint (count(*)) arrives as a string: parse it, counts here fit in a JS number.

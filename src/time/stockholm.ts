@@ -30,8 +30,26 @@ export function formatDateTime(instant: DateTime | string, locale: Locale): stri
   return `${dt.toFormat('ccc d LLLL yyyy')}, ${dt.toFormat(timeFormat[locale])}`;
 }
 
-/** "tis 16 mars 2027, 08.00–12.00"; a range over midnight names both days. */
+const rangeCache = new Map<string, string>();
+
+/**
+ * "tis 16 mars 2027, 08.00–12.00"; a range over midnight names both days. Stored instants are
+ * formatted again and again (every mail and error about a slot) and time-zone arithmetic is
+ * not cheap, so those results are kept (bounded).
+ */
 export function formatRange(start: DateTime | string, end: DateTime | string, locale: Locale): string {
+  if (typeof start !== 'string' || typeof end !== 'string') return formatRangeOf(start, end, locale);
+  const key = `${locale} ${start} ${end}`;
+  let text = rangeCache.get(key);
+  if (text === undefined) {
+    text = formatRangeOf(start, end, locale);
+    if (rangeCache.size >= 10_000) rangeCache.clear();
+    rangeCache.set(key, text);
+  }
+  return text;
+}
+
+function formatRangeOf(start: DateTime | string, end: DateTime | string, locale: Locale): string {
   const a = local(start, locale);
   const b = local(end, locale);
   if (a.hasSame(b, 'day')) {
