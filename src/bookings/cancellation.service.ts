@@ -79,10 +79,12 @@ export async function promoteWaitlisted(db: Db, actor: BookingActor, slotId: str
     if (left <= 0) break;
     const [pupil] = await repo.lockPupils(db, [waiting.pupil_id]);
     if (!pupil || !grades.includes(pupil.grade)) continue;
-    if ((await repo.confirmedClashes(db, [pupil.id], waiting.starts_at, waiting.ends_at, slotId)).length > 0) continue;
+    // The slot's own time, not the booking's copy: the slot may have moved since the pupil queued.
+    if ((await repo.confirmedClashes(db, [pupil.id], slot.starts_at, slot.ends_at, slotId)).length > 0) continue;
     const at = toDbInstant(now);
-    await repo.updateBooking(db, waiting.id, { status: 'confirmed', confirmed_at: at, updated_at: at }).catch(rethrowAsBookingError);
-    promoted.push({ ...waiting, status: 'confirmed', confirmed_at: at, updated_at: at });
+    const patch = { status: 'confirmed' as const, starts_at: slot.starts_at, ends_at: slot.ends_at, confirmed_at: at, updated_at: at };
+    await repo.updateBooking(db, waiting.id, patch).catch(rethrowAsBookingError);
+    promoted.push({ ...waiting, ...patch });
     left--;
   }
   await recordChanges(db, actor, promoted.map((row) => ({ booking: row, action: 'promoted', from: 'waitlisted', to: 'confirmed' })), now);

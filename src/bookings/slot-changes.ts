@@ -6,6 +6,7 @@ import type { Occurrence, Slot } from '../slots/slots.service.ts';
 import * as slots from '../slots/slots.service.ts';
 import type { SlotFields } from '../slots/slots.schemas.ts';
 import type { BookingActor } from './booking.ts';
+import * as repo from './bookings.repository.ts';
 import { cancelBookingsOfCancelledSlots, promoteWaitlisted } from './cancellation.service.ts';
 import { sendNotices, type Notice, type NotifyDeps } from './notifications.ts';
 
@@ -35,6 +36,9 @@ async function fillFromWaitlists(db: Db, deps: NotifyDeps, actor: BookingActor, 
 
 export async function updateSlotAndFill(db: Db, deps: NotifyDeps, user: SessionUser, actor: BookingActor, slotId: string, fields: SlotFields, occurrence: Occurrence, now: DateTime): Promise<Slot> {
   await slots.updateSlot(db, user, slotId, fields, occurrence, now);
+  // A slot with seats taken cannot move (slots.service), but one with only a waitlist can:
+  // its waitlist places move with it, so every check and the database see the real time.
+  await repo.moveLiveBookingsWithSlot(db, slotId);
   await fillFromWaitlists(db, deps, actor, [slotId], now);
   return slots.getSlot(db, slotId);
 }
