@@ -33,7 +33,8 @@ import { networkBookingRoutes } from './bookings/network.routes.ts';
  * is a credential to a minor's schedule.
  */
 export function loggedPath(url: string | undefined): string | undefined {
-  return url?.split('?')[0]?.replace(/^\/p\/[^/]+/, '/p/…');
+  // Case-insensitive, as Express's routing is (/P/<token> reaches the same page).
+  return url?.split('?')[0]?.replace(/^\/p\/[^/]+/i, '/p/…');
 }
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -104,13 +105,16 @@ export function createApp(deps: AppDeps): Express {
     res.locals.user = ctx.user;
     res.locals.currentPath = req.originalUrl;
     res.locals.nav = navigationFor(ctx.user, ctx.t);
+    // Signed-in pages hold pupils' names and links: no browser or proxy may keep them.
+    if (ctx.user) res.set('Cache-Control', 'no-store');
     next();
   });
   // Views (the error page too) can always ask for a token; then every state-changing request is checked.
   const csrf = createCsrf(deps.config);
   app.use(csrf.expose);
   // Bodies are parsed after the view locals exist, so a bad body still gets a proper error page.
-  app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 200 }));
+  // Room for the largest forms: a group booking (up to 200 pupils) and attendance (up to 500).
+  app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 600 }));
   app.use('/api', express.json({ limit: '1mb' }));
   // Express 5 leaves req.body undefined when nothing was sent; handlers may always read fields.
   app.use((req, _res, next) => {

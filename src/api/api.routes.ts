@@ -11,6 +11,7 @@ import { searchCatalogue } from '../slots/catalogue.ts';
 import { createSlot, getSlot, isPublic } from '../slots/slots.service.ts';
 import { actorOf } from '../bookings/booking.service.ts';
 import { cancelSlotWithBookings } from '../bookings/slot-changes.ts';
+import { inTransaction } from '../db/transaction.ts';
 import { createStory } from '../stories/stories.service.ts';
 import { assertMayGrant } from '../users/permissions.ts';
 import { createUser } from '../users/users.service.ts';
@@ -231,7 +232,7 @@ export function apiRoutes(deps: AppDeps): ApiRoute[] {
       status: 200,
       errors: ['not_found'],
       handler: async ({ req, body, params, user }) => {
-        const slot = await tx((trx) => cancelSlotWithBookings(trx, deps, user, actorOf(user, 'api', req.ctx.ip), params.id, body.reason, req.ctx.now));
+        const slot = await inTransaction(db, (trx) => cancelSlotWithBookings(trx, deps, user, actorOf(user, 'api', req.ctx.ip), params.id, body.reason, req.ctx.now));
         return slotJson(slot, user, true);
       },
     },

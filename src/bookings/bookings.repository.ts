@@ -98,14 +98,15 @@ export async function updateBooking(db: Db, id: string, patch: Partial<Omit<Book
   await db.updateTable('bookings').set(patch).where('id', '=', id).execute();
 }
 
-/** Gives the slot's live bookings the slot's current time (they carry a copy for the overlap guarantee). */
+/** Gives the slot's waitlist places the slot's current time (they carry a copy for the overlap guarantee). */
 export async function moveLiveBookingsWithSlot(db: Db, slotId: string): Promise<void> {
   const slot = await db.selectFrom('slots').select(['starts_at', 'ends_at']).where('id', '=', slotId).executeTakeFirstOrThrow();
   await db
     .updateTable('bookings')
     .set({ starts_at: slot.starts_at, ends_at: slot.ends_at })
     .where('slot_id', '=', slotId)
-    .where('status', '<>', 'cancelled')
+    // Only waitlist places: a slot with seats taken cannot move (slots.service refuses it).
+    .where('status', '=', 'waitlisted')
     .where((eb) => eb.or([eb('starts_at', '<>', slot.starts_at), eb('ends_at', '<>', slot.ends_at)]))
     .execute();
 }

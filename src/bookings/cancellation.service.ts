@@ -75,9 +75,12 @@ export async function promoteWaitlisted(db: Db, actor: BookingActor, slotId: str
   if (left <= 0) return [];
   const grades = await repo.gradesOfSlot(db, slotId);
   const promoted: repo.BookingRow[] = [];
-  for (const waiting of await repo.waitlistOf(db, slotId)) {
+  const waitlist = await repo.waitlistOf(db, slotId);
+  // Lock them all at once, in id order like every other booking, so two changes never wait on each other in a circle.
+  const pupils = new Map((await repo.lockPupils(db, waitlist.map((w) => w.pupil_id))).map((p) => [p.id, p]));
+  for (const waiting of waitlist) {
     if (left <= 0) break;
-    const [pupil] = await repo.lockPupils(db, [waiting.pupil_id]);
+    const pupil = pupils.get(waiting.pupil_id);
     if (!pupil || !grades.includes(pupil.grade)) continue;
     // The slot's own time, not the booking's copy: the slot may have moved since the pupil queued.
     if ((await repo.confirmedClashes(db, [pupil.id], slot.starts_at, slot.ends_at, slotId)).length > 0) continue;
@@ -122,11 +125,14 @@ export async function cancelLiveBookingsOfPupils(db: Db, deps: NotifyDeps, user:
   await repo.lockSlots(db, slotIds);
   await repo.lockPupils(db, pupilIds);
   const rows = await repo.futureLiveBookingsOfPupils(db, pupilIds, toDbInstant(now));
+  // A booking made between the first read and the locks: lock its slot too (rare, so out of order).
+  const lateSlots = [...new Set(rows.map((r) => r.slot_id))].filter((id) => !slotIds.includes(id)).sort();
+  await repo.lockSlots(db, lateSlots);
   const changes: BookingChange[] = [];
   for (const row of rows) changes.push((await cancelRow(db, row, { party: 'school', reason, userId: user.id }, now, deps.config.lateCancellationHours)).change);
   await recordChanges(db, actor, changes, now);
   const notices = groupNotices(rows, 'school', reason, [user.id]);
-  for (const slotId of slotIds) await promoteWaitlisted(db, actor, slotId, now, notices);
+  for (const slotId of [...slotIds, ...lateSlots]) await promoteWaitlisted(db, actor, slotId, now, notices);
   await sendNotices(db, deps, notices, now);
   return rows.length;
 }

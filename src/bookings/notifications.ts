@@ -67,7 +67,8 @@ export async function sendNotices(db: Db, deps: NotifyDeps, notices: Notice[], n
     if (schoolLetter) {
       for (const recipient of await schoolRecipients(db, notice)) {
         const t = translatorFor(recipient.locale);
-        const names = pupils.map((p) => `- ${pupilName(nameable(p), 'school', school, t)} (${p.class_name})`).join('\n');
+        // Mails rest in the outbox, which the platform admin can read: a protected pupil is named by code.
+        const names = pupils.map((p) => `- ${pupilName(nameable(p), p.protected_identity === 1 ? 'follow_up' : 'school', school, t)} (${p.class_name})`).join('\n');
         await send(db, deps, recipient, t, schoolLetter, slot, { school, pupils: names, count: pupils.length, reason: reasonText(notice, t), url: `${deps.config.baseUrl}/school/bookings` }, now);
       }
     }

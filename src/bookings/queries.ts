@@ -23,9 +23,14 @@ export async function bookingsOfSlotFor(db: Db, viewer: SessionUser, slotId: str
     case 'company_coordinator':
       if (viewer.companyId !== slot.company_id) throw forbidden();
       break;
-    case 'network_coordinator':
+    case 'network_coordinator': {
       if (!(await isApprovedMember(db, viewer.networkId!, 'company', slot.company_id))) throw forbidden();
-      break;
+      // Only the network's own schools' bookings: a company may work with several networks.
+      const all = await repo.bookingsOfSlot(db, slotId);
+      const members = await Promise.all([...new Set(all.map((b) => b.school_id))].map(async (id) => [id, await isApprovedMember(db, viewer.networkId!, 'school', id)] as const));
+      const ofNetwork = new Set(members.filter(([, yes]) => yes).map(([id]) => id));
+      return all.filter((b) => ofNetwork.has(b.school_id)).map(toBooking);
+    }
     case 'platform_admin':
       break;
   }
@@ -52,7 +57,7 @@ export async function withPupils(db: Db, viewer: SessionUser, bookings: Booking[
   return bookings.map((b) => {
     const p = pupils.get(b.pupilId)!;
     const school = schools.get(b.schoolId) ?? '';
-    const audience = viewer.role === 'counsellor' && viewer.schoolId === b.schoolId ? 'school' : 'outside';
+    const audience = viewer.role === 'counsellor' ? (viewer.schoolId === b.schoolId ? 'school' : 'follow_up') : viewer.role === 'company_coordinator' ? 'outside' : 'follow_up';
     return { ...b, pupil: { name: pupilName(nameable(p), audience, school, t), className: p.class_name, school } };
   });
 }

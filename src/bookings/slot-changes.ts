@@ -16,6 +16,7 @@ import { sendNotices, type Notice, type NotifyDeps } from './notifications.ts';
  */
 
 export async function cancelSlotWithBookings(db: Db, deps: NotifyDeps, user: SessionUser, actor: BookingActor, slotId: string, reason: string | null, now: DateTime): Promise<Slot> {
+  await repo.lockSlot(db, slotId);
   await slots.cancelSlot(db, user, slotId, reason, now);
   await cancelBookingsOfCancelledSlots(db, deps, actor, [slotId], reason, now);
   return slots.getSlot(db, slotId);
@@ -23,6 +24,7 @@ export async function cancelSlotWithBookings(db: Db, deps: NotifyDeps, user: Ses
 
 export async function cancelSeriesWithBookings(db: Db, deps: NotifyDeps, user: SessionUser, actor: BookingActor, seriesId: string, reason: string | null, now: DateTime): Promise<number> {
   const ids = (await slots.getSeries(db, user, seriesId)).map((s) => s.id);
+  await repo.lockSlots(db, ids);
   const count = await slots.cancelSeries(db, user, seriesId, reason, now);
   await cancelBookingsOfCancelledSlots(db, deps, actor, ids, reason, now);
   return count;
@@ -35,6 +37,8 @@ async function fillFromWaitlists(db: Db, deps: NotifyDeps, actor: BookingActor, 
 }
 
 export async function updateSlotAndFill(db: Db, deps: NotifyDeps, user: SessionUser, actor: BookingActor, slotId: string, fields: SlotFields, occurrence: Occurrence, now: DateTime): Promise<Slot> {
+  // Lock first, so the booked count the edit is checked against cannot change under it.
+  await repo.lockSlot(db, slotId);
   await slots.updateSlot(db, user, slotId, fields, occurrence, now);
   // A slot with seats taken cannot move (slots.service), but one with only a waitlist can:
   // its waitlist places move with it, so every check and the database see the real time.
@@ -44,6 +48,7 @@ export async function updateSlotAndFill(db: Db, deps: NotifyDeps, user: SessionU
 }
 
 export async function updateSeriesAndFill(db: Db, deps: NotifyDeps, user: SessionUser, actor: BookingActor, seriesId: string, fields: SlotFields, now: DateTime, locale: Locale): Promise<number> {
+  await repo.lockSlots(db, (await slots.getSeries(db, user, seriesId)).map((s) => s.id));
   const count = await slots.updateSeries(db, user, seriesId, fields, now, locale);
   await fillFromWaitlists(db, deps, actor, (await slots.getSeries(db, user, seriesId)).map((s) => s.id), now);
   return count;

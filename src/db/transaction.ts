@@ -50,6 +50,16 @@ interface Job {
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
+/** A piece failed so badly that the database ended the batch's transaction. */
+class BatchLost extends Error {
+  constructor(
+    readonly index: number,
+    override readonly cause: unknown,
+  ) {
+    super('a piece of a group commit ended its transaction');
+  }
+}
+
 /** At most this many pieces of work share one commit. */
 const MAX_BATCH = 64;
 
@@ -90,6 +100,13 @@ class GroupCommitter {
         try {
           outcomes = await withRetry(() => this.commit(batch), this.attempts);
         } catch (error) {
+          if (error instanceof BatchLost) {
+            // One piece's failure took the whole transaction with it: that piece gets its own
+            // error, the others (nothing of theirs was written) go first in the queue again.
+            batch[error.index]!.reject(error.cause);
+            this.queue.unshift(...batch.filter((_, i) => i !== error.index));
+            continue;
+          }
           // BEGIN or COMMIT itself failed: nothing of the batch was written.
           outcomes = batch.map(() => ({ ok: false, error }));
         }
@@ -124,8 +141,13 @@ class GroupCommitter {
           await piece.releaseSavepoint('piece').execute();
           outcomes.push({ ok: true, value });
         } catch (error) {
-          await piece.rollbackToSavepoint('piece').execute();
-          await piece.releaseSavepoint('piece').execute();
+          try {
+            await piece.rollbackToSavepoint('piece').execute();
+            await piece.releaseSavepoint('piece').execute();
+          } catch {
+            // SQLite ended the whole transaction (disk full, I/O error): no savepoint to go back to.
+            throw new BatchLost(outcomes.length, error);
+          }
           outcomes.push({ ok: false, error });
         }
       }

@@ -10,13 +10,20 @@ export interface NameablePupil {
 }
 
 /**
- * A pupil's name as `audience` may see it. Inside the pupil's own school: the name. Outside
- * (a company, a network coordinator): the name too, unless the pupil has a protected identity,
- * who is then only "Elev, 8B, <school> (kod K7Q2MX)". Gender and birth year are never shown
- * outside the school, so they are not even taken here.
+ * Who is looking: the pupil's own school; the company the pupil visits (it needs a name to
+ * greet and to mark attendance); or someone who follows up (network coordinators, the platform
+ * admin, and anything stored where those can read it, such as the outbox), who never needs one.
  */
-export function pupilName(pupil: NameablePupil, audience: 'school' | 'outside', schoolName: string, t: Translate): string {
-  if (audience === 'outside' && pupil.protectedIdentity) {
+export type Audience = 'school' | 'outside' | 'follow_up';
+
+/**
+ * A pupil's name as `audience` may see it. The school and the company see the name, unless the
+ * pupil has a protected identity: then the company sees only "Elev, 8B, <school> (kod K7Q2MX)".
+ * Those who follow up always see only that. Gender and birth year are never shown outside the
+ * school, so they are not even taken here.
+ */
+export function pupilName(pupil: NameablePupil, audience: Audience, schoolName: string, t: Translate): string {
+  if (audience === 'follow_up' || (audience === 'outside' && pupil.protectedIdentity)) {
     return t('pupils.protected_label', { className: pupil.className, school: schoolName, code: pupil.code });
   }
   return `${pupil.givenName} ${pupil.familyName}`;

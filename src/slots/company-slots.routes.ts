@@ -11,6 +11,7 @@ import { cancelSchema } from './slots.schemas.ts';
 import * as service from './slots.service.ts';
 import { actorOf } from '../bookings/booking.service.ts';
 import { cancelSlotWithBookings, updateSlotAndFill } from '../bookings/slot-changes.ts';
+import { inTransaction } from '../db/transaction.ts';
 import { slotView } from './slots.view.ts';
 
 type Values = Record<string, unknown>;
@@ -88,7 +89,7 @@ export function companySlotRoutes(deps: AppDeps): RouteSpec[] {
           res,
           async () => {
             const { fields, occurrence } = readSlotForm(req.body);
-            await db.transaction().execute((trx) => updateSlotAndFill(trx, deps, req.ctx.user!, actorOf(req.ctx.user!, 'ui', req.ctx.ip), id, fields, occurrence, req.ctx.now));
+            await inTransaction(db, (trx) => updateSlotAndFill(trx, deps, req.ctx.user!, actorOf(req.ctx.user!, 'ui', req.ctx.ip), id, fields, occurrence, req.ctx.now));
             redirectAfterPost(res, '/company/slots');
           },
           (values, fields) => showEdit(res, id, { values, fields }),
@@ -121,7 +122,7 @@ export function companySlotRoutes(deps: AppDeps): RouteSpec[] {
           res,
           async () => {
             const { reason } = parseInput(cancelSchema, { reason: req.body.reason });
-            await db.transaction().execute((trx) => cancelSlotWithBookings(trx, deps, req.ctx.user!, actorOf(req.ctx.user!, 'ui', req.ctx.ip), id, reason, req.ctx.now));
+            await inTransaction(db, (trx) => cancelSlotWithBookings(trx, deps, req.ctx.user!, actorOf(req.ctx.user!, 'ui', req.ctx.ip), id, reason, req.ctx.now));
             redirectAfterPost(res, `/company/slots/${id}`);
           },
           (values, fields) => showEdit(res, id, { cancel: [values, fields] }),

@@ -1,6 +1,7 @@
 import type { Response } from 'express';
 import { actorOf } from '../bookings/booking.service.ts';
 import { cancelSeriesWithBookings, updateSeriesAndFill } from '../bookings/slot-changes.ts';
+import { inTransaction } from '../db/transaction.ts';
 import type { AppDeps } from '../http/context.ts';
 import type { FieldProblems } from '../http/errors.ts';
 import { handleForm } from '../http/forms.ts';
@@ -79,7 +80,7 @@ export function seriesRoutes(deps: AppDeps): RouteSpec[] {
           res,
           async () => {
             const fields = readContentForm(req.body);
-            await db.transaction().execute((trx) => updateSeriesAndFill(trx, deps, req.ctx.user!, actorOf(req.ctx.user!, 'ui', req.ctx.ip), id, fields, req.ctx.now, req.ctx.locale));
+            await inTransaction(db, (trx) => updateSeriesAndFill(trx, deps, req.ctx.user!, actorOf(req.ctx.user!, 'ui', req.ctx.ip), id, fields, req.ctx.now, req.ctx.locale));
             redirectAfterPost(res, `/company/series/${id}`);
           },
           (values, fields) => showSeries(res, id, { values, fields }),
@@ -96,7 +97,7 @@ export function seriesRoutes(deps: AppDeps): RouteSpec[] {
           res,
           async () => {
             const { reason } = parseInput(cancelSchema, { reason: req.body.reason });
-            await db.transaction().execute((trx) => cancelSeriesWithBookings(trx, deps, req.ctx.user!, actorOf(req.ctx.user!, 'ui', req.ctx.ip), id, reason, req.ctx.now));
+            await inTransaction(db, (trx) => cancelSeriesWithBookings(trx, deps, req.ctx.user!, actorOf(req.ctx.user!, 'ui', req.ctx.ip), id, reason, req.ctx.now));
             redirectAfterPost(res, `/company/series/${id}`);
           },
           (values, fields) => showSeries(res, id, { cancel: [values, fields] }),

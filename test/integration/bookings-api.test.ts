@@ -5,6 +5,7 @@ import { purgeIdempotencyKeys } from '../../src/api/idempotency.ts';
 import { apiGet, apiUser, expectApiError } from '../support/api.ts';
 import { apiBook, apiCancel, book, makeBookingWorld, slotTruth, worldSlot, type BookingWorld } from '../support/bookings.ts';
 import { makePupil } from '../support/pupils.ts';
+import { makeNetwork } from '../support/factories.ts';
 
 let ctx: TestContext;
 let world: BookingWorld;
@@ -269,6 +270,21 @@ describe('GET /api/v1/bookings', () => {
     expect(res.body.bookings[0].pupil.name).toBe(`Elev, 8B, ${side().school.name} (kod ${pupil.code})`);
     const school = await apiGet(ctx, `/bookings?slotId=${slot.id}`, side().counsellor.token);
     expect(school.body.bookings[0].pupil.name).toBe('Hemlig Person');
+  });
+
+  it("never names pupils to a network coordinator, and shows only the network's own schools", async () => {
+    const slot = await worldSlot(ctx, world, '2027-05-13T08:00', '2027-05-13T12:00');
+    const pupil = side().pupils[2]!;
+    await book(ctx, side(), slot.id, [pupil]);
+    const coordinator = await apiUser(ctx, 'network_coordinator', world.networkId);
+    const res = await apiGet(ctx, `/bookings?slotId=${slot.id}`, coordinator.token);
+    expect(res.body.bookings.map((b: { pupil: { name: string } }) => b.pupil.name)).toEqual([`Elev, 8B, ${side().school.name} (kod ${pupil.code})`]);
+    // The company also works with another network; that network's coordinator sees none of this school's bookings.
+    const elsewhere = await makeNetwork(ctx.db);
+    await ctx.db.insertInto('network_memberships').values({ id: `m-${elsewhere.id}`, network_id: elsewhere.id, organisation_kind: 'company', company_id: world.company.id, school_id: null, status: 'approved', message: null, requested_by: null, decided_by: null, created_at: TEST_NOW, decided_at: TEST_NOW }).execute();
+    const outsider = await apiUser(ctx, 'network_coordinator', elsewhere.id);
+    const theirs = await apiGet(ctx, `/bookings?slotId=${slot.id}`, outsider.token);
+    expect({ status: theirs.status, bookings: theirs.body.bookings }).toEqual({ status: 200, bookings: [] });
   });
 
   it('asks for exactly one of slotId and pupilId', async () => {

@@ -323,7 +323,7 @@ describe('the audit trail', () => {
 });
 
 describe('mails about bookings', () => {
-  it('names a protected pupil to the company only as pupil, class, school and code, and by name to the counsellor', async () => {
+  it('names a protected pupil in every mail only as pupil, class, school and code (mails rest in the outbox the admin reads)', async () => {
     const slot = await worldSlot(ctx, world, '2027-04-22T08:00', '2027-04-22T12:00');
     const secret = await makePupil(ctx.db, side().school.id, { givenName: 'Hemlig', familyName: 'Persson', protectedIdentity: true });
     await book(ctx, side(), slot.id, [secret]);
@@ -334,7 +334,8 @@ describe('mails about bookings', () => {
     expect(JSON.stringify(toCompany[0])).not.toContain('Persson');
     const toSchool = await mailsAbout(side().counsellor.user.email, slot);
     expect(toSchool).toHaveLength(1);
-    expect(toSchool[0]!.body_text).toContain('Hemlig Persson');
+    expect(toSchool[0]!.body_text).toContain(`Elev, 8B, ${side().school.name} (kod ${secret.code})`);
+    expect(JSON.stringify(toSchool[0])).not.toContain('Hemlig');
   });
 
   it("writes to a counsellor whose language is English in English, while the company's Swedish coordinator gets Swedish", async () => {

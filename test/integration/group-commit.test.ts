@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inTransaction } from '../../src/db/transaction.ts';
 import { createTestContext, type TestContext } from '../support/app.ts';
@@ -46,6 +47,26 @@ describe('inTransaction', () => {
       ),
     );
     expect(seen).toEqual([1, 2, 3]);
+  });
+
+  it.skipIf(Boolean(process.env.TEST_DATABASE_URL))('runs the other pieces again when one piece ends the whole transaction on SQLite', async () => {
+    const results = await Promise.allSettled([
+      inTransaction(ctx.db, async (trx) => {
+        await network(trx, 'gc-lost-a').execute();
+      }),
+      inTransaction(ctx.db, async (trx) => {
+        await network(trx, 'gc-lost-b').execute();
+        // What SQLite does on its own after e.g. a full disk: the transaction is gone.
+        await sql`rollback`.execute(trx);
+        throw new Error('piece b ended the transaction');
+      }),
+      inTransaction(ctx.db, async (trx) => {
+        await network(trx, 'gc-lost-c').execute();
+      }),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((results[1] as PromiseRejectedResult).reason.message).toBe('piece b ended the transaction');
+    expect((await names()).filter((n) => n.startsWith('gc-lost'))).toEqual(['gc-lost-a', 'gc-lost-c']);
   });
 
   it('answers a piece only once its writes are committed', async () => {
