@@ -42,9 +42,13 @@ async function main() {
     const commits: number[] = [];
     let recording = false;
     const prepare = handle.prepare.bind(handle);
+    // The app reuses prepared statements (openSqlite's cache): time each statement object once.
+    const timed = new WeakSet<object>();
     // Every statement Kysely runs goes through prepare() and then all(), get() or run().
     handle.prepare = ((source: string) => {
       const statement = prepare(source) as Statement;
+      if (timed.has(statement)) return statement;
+      timed.add(statement);
       const key = source.replace(/\s+/g, ' ').replace(/"/g, '').slice(0, 110);
       for (const method of ['all', 'get', 'run'] as const) {
         const original = statement[method].bind(statement) as (...a: unknown[]) => unknown;
