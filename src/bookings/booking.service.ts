@@ -5,7 +5,7 @@ import type { SessionUser } from '../http/context.ts';
 import { AppError, forbidden, invalidFields, notFound, type FieldProblems } from '../http/errors.ts';
 import { translator, type Locale, type MessageKey, type Params, type Translate } from '../i18n/index.ts';
 import { pupilName } from '../pupils/identity.ts';
-import { formatDateTime, formatRange, toDbInstant } from '../time/stockholm.ts';
+import { formatDate, formatDateTime, formatRange, fromDbInstant, toDbInstant } from '../time/stockholm.ts';
 import { recordChanges, type BookingChange } from './audit.ts';
 import { toBooking, type Booking, type BookingActor } from './booking.ts';
 import * as repo from './bookings.repository.ts';
@@ -38,7 +38,8 @@ export function closedReason(slot: repo.LockedSlot, now: DateTime, locale: Local
   if (slot.status !== 'published') return t('bookings.closed_not_published');
   if (slot.starts_at <= nowIso) return t('bookings.closed_started');
   if (slot.booking_opens_at && nowIso < slot.booking_opens_at) return t('bookings.closed_not_yet', { when: formatDateTime(slot.booking_opens_at, locale) });
-  if (slot.booking_closes_at && slot.booking_closes_at <= nowIso) return t('bookings.closed_window', { when: formatDateTime(slot.booking_closes_at, locale) });
+  // Booking closes at a midnight, the end of the last day one could book: name that day.
+  if (slot.booking_closes_at && slot.booking_closes_at <= nowIso) return t('bookings.closed_window', { when: formatDate(fromDbInstant(slot.booking_closes_at).minus({ milliseconds: 1 }), locale) });
   return null;
 }
 

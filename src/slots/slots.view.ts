@@ -1,5 +1,5 @@
 import type { Locale, Translate } from '../i18n/index.ts';
-import { formatRange } from '../time/stockholm.ts';
+import { formatDate, formatRange, fromDbInstant } from '../time/stockholm.ts';
 import type { Slot } from './slots.service.ts';
 
 /** A slot as the views show it: every text already translated and every time formatted. */
@@ -31,7 +31,19 @@ export function slotView(slot: Slot, t: Translate, locale: Locale) {
     supervisorName: slot.supervisorName,
     supervisorPhone: slot.supervisorPhone,
     cancelReason: slot.cancelReason,
+    bookingWindow: bookingWindowText(slot, t, locale),
   };
+}
+
+/** "Går att boka från 20 mars till och med 31 mars 2027", or null when booking is open until the start. */
+function bookingWindowText(slot: Slot, t: Translate, locale: Locale): string | null {
+  const opens = slot.bookingOpensAt ? formatDate(slot.bookingOpensAt, locale) : null;
+  // Stored as the instant booking closes (the next midnight); shown as the last day one can book.
+  const lastDay = slot.bookingClosesAt ? formatDate(fromDbInstant(slot.bookingClosesAt).minus({ milliseconds: 1 }), locale) : null;
+  if (opens && lastDay) return t('slots.window_both', { opens, lastDay });
+  if (opens) return t('slots.window_opens', { opens });
+  if (lastDay) return t('slots.window_last_day', { lastDay });
+  return null;
 }
 export type SlotView = ReturnType<typeof slotView>;
 

@@ -89,8 +89,10 @@ describe('POST /api/v1/bookings', () => {
     const res = await apiBook(ctx, side(), { slotId: slot.id, pupilId: side().pupils[0]!.id });
     expectApiError(res, 409, 'slot_not_open');
     expect(res.body.error.message).toContain('öppnar');
-    await ctx.db.updateTable('slots').set({ booking_opens_at: null, booking_closes_at: '2027-03-15T08:00:00.000Z' }).where('id', '=', slot.id).execute();
-    expectApiError(await apiBook(ctx, side(), { slotId: slot.id, pupilId: side().pupils[0]!.id }), 409, 'slot_not_open');
+    await ctx.db.updateTable('slots').set({ booking_opens_at: null, booking_closes_at: '2027-03-14T23:00:00.000Z' }).where('id', '=', slot.id).execute();
+    const closed = await apiBook(ctx, side(), { slotId: slot.id, pupilId: side().pupils[0]!.id });
+    expectApiError(closed, 409, 'slot_not_open');
+    expect(closed.body.error.message).toBe('Det går inte att boka passet just nu: sista dag att boka var sön 14 mars 2027.');
   });
 
   it("refuses another school's pupil with 403", async () => {

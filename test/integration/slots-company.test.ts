@@ -87,6 +87,8 @@ describe('POST /company/slots/new', () => {
     const edit = await c.agent.get(`/company/slots/${row!.id}`);
     expect(edit.text).toContain('value="2027-03-20"');
     expect(edit.text).toContain('value="2027-03-31"');
+    const page = await supertest(ctx.app).get(`/slots/${row!.id}`);
+    expect(page.text).toContain('Går att boka från lör 20 mars 2027 till och med ons 31 mars 2027.');
   });
 
   it('refuses a last booking day after the slot, naming the field', async () => {
