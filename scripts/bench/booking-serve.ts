@@ -7,7 +7,8 @@
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { createApp } from '../../src/app.ts';
-import { productionHashing, type Config, type DatabaseConfig } from '../../src/config.ts';
+import type { DatabaseConfig } from '../../src/config.ts';
+import { benchConfig } from './bench-config.ts';
 import { createDb } from '../../src/db/database.ts';
 import { createMailer } from '../../src/mail/mail.service.ts';
 import { FixedClock } from '../../src/time/clock.ts';
@@ -19,27 +20,6 @@ export interface ServeOptions {
   experiment: Experiment;
 }
 
-function benchConfig(database: DatabaseConfig): Config {
-  return {
-    env: 'production',
-    port: 0,
-    database,
-    baseUrl: 'http://127.0.0.1',
-    secureCookies: false,
-    sessionSecret: 'bench-secret-that-is-long-enough-for-hmac-0123456789',
-    smtpUrl: undefined,
-    mailFrom: 'Teknikprao <no-reply@teknikprao.invalid>',
-    demoData: false,
-    admin: undefined,
-    logLevel: 'silent',
-    sessionIdleMinutes: 120,
-    sessionMaxHours: 12,
-    trustProxy: undefined,
-    passwordHashing: { ...productionHashing, memoryCost: 1024, timeCost: 1 },
-    lateCancellationHours: 72,
-    bookingUnsafeControl: false,
-  };
-}
 
 const options = JSON.parse(process.argv[2] ?? '{}') as Partial<ServeOptions>;
 if (process.send && options.database && options.now) {

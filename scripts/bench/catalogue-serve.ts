@@ -4,33 +4,12 @@
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { createApp } from '../../src/app.ts';
-import { productionHashing, type Config, type DatabaseConfig } from '../../src/config.ts';
+import type { DatabaseConfig } from '../../src/config.ts';
+import { benchConfig } from './bench-config.ts';
 import { createDb } from '../../src/db/database.ts';
 import { createMailer } from '../../src/mail/mail.service.ts';
 import { FixedClock } from '../../src/time/clock.ts';
 
-/** Like test/support/app.ts testConfig, but with the production view cache on, as deployed. */
-function benchConfig(database: DatabaseConfig): Config {
-  return {
-    env: 'production',
-    port: 0,
-    database,
-    baseUrl: 'http://127.0.0.1',
-    secureCookies: false,
-    sessionSecret: 'bench-secret-that-is-long-enough-for-hmac-0123456789',
-    smtpUrl: undefined,
-    mailFrom: 'Teknikprao <no-reply@teknikprao.invalid>',
-    demoData: false,
-    admin: undefined,
-    logLevel: 'silent',
-    sessionIdleMinutes: 120,
-    sessionMaxHours: 12,
-    trustProxy: undefined,
-    passwordHashing: { ...productionHashing, memoryCost: 1024, timeCost: 1 },
-    lateCancellationHours: 72,
-    bookingUnsafeControl: false,
-  };
-}
 
 const [database, now] = [JSON.parse(process.argv[2] ?? '{}') as DatabaseConfig, process.argv[3] ?? ''];
 if (process.send && database.kind) {

@@ -1,5 +1,4 @@
 import type { DateTime } from 'luxon';
-import { newId } from '../auth/secrets.ts';
 import type { Db } from '../db/database.ts';
 import type { SessionUser } from '../http/context.ts';
 import { AppError, forbidden, invalidFields, notFound, type FieldProblems } from '../http/errors.ts';
@@ -7,7 +6,7 @@ import { translator, type Locale, type MessageKey, type Params, type Translate }
 import { pupilName } from '../pupils/identity.ts';
 import { formatDate, formatDateTime, formatRange, fromDbInstant, toDbInstant } from '../time/stockholm.ts';
 import { recordChanges, type BookingChange } from './audit.ts';
-import { toBooking, type Booking, type BookingActor } from './booking.ts';
+import { newBookingRow, toBooking, type Booking, type BookingActor } from './booking.ts';
 import * as repo from './bookings.repository.ts';
 import { rethrowAsBookingError } from './constraints.ts';
 import { nameable, sendNotices, type NotifyDeps } from './notifications.ts';
@@ -88,29 +87,7 @@ export async function bookPupils(db: Db, deps: BookingDeps, user: SessionUser, a
   const created: repo.BookingRow[] = [];
   for (const [index, pupil] of ordered.entries()) {
     const confirmed = index < left;
-    const row: repo.BookingRow = {
-      id: newId(),
-      slot_id: slot.id,
-      pupil_id: pupil.id,
-      school_id: pupil.school_id,
-      status: confirmed ? 'confirmed' : 'waitlisted',
-      starts_at: slot.starts_at,
-      ends_at: slot.ends_at,
-      waitlisted_at: confirmed ? null : at,
-      waitlist_position: confirmed ? null : position++,
-      confirmed_at: confirmed ? at : null,
-      booked_by: user.id,
-      cancelled_at: null,
-      cancelled_by: null,
-      cancelled_party: null,
-      cancel_reason: null,
-      cancelled_late: 0,
-      attendance: null,
-      attendance_at: null,
-      attendance_by: null,
-      created_at: at,
-      updated_at: at,
-    };
+    const row = newBookingRow({ slot, pupilId: pupil.id, schoolId: pupil.school_id, bookedBy: user.id, at }, confirmed ? null : position++);
     await repo.insertBooking(db, row).catch(rethrowAsBookingError);
     created.push(row);
   }

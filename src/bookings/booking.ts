@@ -1,4 +1,5 @@
 import type { Attendance, BookingStatus, CancelParty } from '../db/types.ts';
+import { newId } from '../auth/secrets.ts';
 import type { BookingRow } from './bookings.repository.ts';
 
 /** A booking as the rest of the app sees it. */
@@ -19,6 +20,40 @@ export interface Booking {
   attendance: Attendance | null;
   createdAt: string;
   updatedAt: string;
+}
+
+/**
+ * A new booking's row: confirmed, or waitlisted at `waitlistPosition`. It carries the slot's
+ * time, so the database can refuse a pupil in two places at once.
+ */
+export function newBookingRow(
+  b: { slot: { id: string; starts_at: string; ends_at: string }; pupilId: string; schoolId: string; bookedBy: string; at: string },
+  waitlistPosition: number | null,
+): BookingRow {
+  const confirmed = waitlistPosition === null;
+  return {
+    id: newId(),
+    slot_id: b.slot.id,
+    pupil_id: b.pupilId,
+    school_id: b.schoolId,
+    status: confirmed ? 'confirmed' : 'waitlisted',
+    starts_at: b.slot.starts_at,
+    ends_at: b.slot.ends_at,
+    waitlisted_at: confirmed ? null : b.at,
+    waitlist_position: waitlistPosition,
+    confirmed_at: confirmed ? b.at : null,
+    booked_by: b.bookedBy,
+    cancelled_at: null,
+    cancelled_by: null,
+    cancelled_party: null,
+    cancel_reason: null,
+    cancelled_late: 0,
+    attendance: null,
+    attendance_at: null,
+    attendance_by: null,
+    created_at: b.at,
+    updated_at: b.at,
+  };
 }
 
 export function toBooking(row: BookingRow): Booking {

@@ -1,11 +1,10 @@
 import type { DateTime } from 'luxon';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { newId } from '../auth/secrets.ts';
 import type { Db } from '../db/database.ts';
 import type { SessionUser } from '../http/context.ts';
 import { AppError, notFound } from '../http/errors.ts';
 import { toDbInstant } from '../time/stockholm.ts';
-import { toBooking, type Booking } from './booking.ts';
+import { newBookingRow, toBooking, type Booking } from './booking.ts';
 
 /**
  * TEST-ONLY (BOOKING_UNSAFE_CONTROL, refused outside NODE_ENV=test). The naive way to book:
@@ -25,29 +24,7 @@ export async function bookPupilUnsafely(db: Db, user: SessionUser, slotId: strin
   if (Number(count) >= slot.capacity) throw new AppError('slot_full', { params: { left: 0, count: 1 } });
   await sleep(5); // the time a slower check would take
   const at = toDbInstant(now);
-  const row = {
-    id: newId(),
-    slot_id: slotId,
-    pupil_id: pupilId,
-    school_id: user.schoolId!,
-    status: 'confirmed' as const,
-    starts_at: slot.starts_at,
-    ends_at: slot.ends_at,
-    waitlisted_at: null,
-    waitlist_position: null,
-    confirmed_at: at,
-    booked_by: user.id,
-    cancelled_at: null,
-    cancelled_by: null,
-    cancelled_party: null,
-    cancel_reason: null,
-    cancelled_late: 0,
-    attendance: null,
-    attendance_at: null,
-    attendance_by: null,
-    created_at: at,
-    updated_at: at,
-  };
+  const row = newBookingRow({ slot, pupilId, schoolId: user.schoolId!, bookedBy: user.id, at }, null);
   await db.insertInto('bookings').values(row).execute();
   return toBooking(row);
 }

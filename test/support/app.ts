@@ -2,38 +2,14 @@ import type { Express } from 'express';
 import { pino } from 'pino';
 import supertest from 'supertest';
 import { createApp } from '../../src/app.ts';
-import { productionHashing, type Config } from '../../src/config.ts';
+import type { Config } from '../../src/config.ts';
 import type { Db } from '../../src/db/database.ts';
 import type { Mailer, OutgoingMail } from '../../src/mail/mail.service.ts';
 import { FixedClock } from '../../src/time/clock.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 
-/** A fixed, readable "now" for integration tests: Tuesday 16 March 2027, 09.00 in Stockholm. */
-export const TEST_NOW = '2027-03-16T08:00:00.000Z';
-
-export function testConfig(overrides: Partial<Config> = {}): Config {
-  return {
-    env: 'test',
-    port: 0,
-    database: { kind: 'sqlite', file: ':memory:' },
-    baseUrl: 'http://teknikprao.test',
-    secureCookies: false,
-    sessionSecret: 'test-secret-that-is-long-enough-for-hmac-0123456789',
-    smtpUrl: undefined,
-    mailFrom: 'Teknikprao <no-reply@teknikprao.test>',
-    demoData: false,
-    admin: undefined,
-    logLevel: 'silent',
-    sessionIdleMinutes: 120,
-    sessionMaxHours: 12,
-    trustProxy: undefined,
-    // Cheap argon2id for speed; production uses productionHashing (checked in a unit test).
-    passwordHashing: { ...productionHashing, memoryCost: 1024, timeCost: 1 },
-    lateCancellationHours: 72,
-    bookingUnsafeControl: false,
-    ...overrides,
-  };
-}
+export { TEST_NOW, testConfig } from './config.ts';
+import { TEST_NOW, testConfig } from './config.ts';
 
 /** A mailer that records what it sends; `failWith` makes every send fail. */
 export class RecordingMailer implements Mailer {

@@ -14,36 +14,14 @@ import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { createApp } from '../../src/app.ts';
-import { parseDatabaseUrl, productionHashing, type Config, type DatabaseConfig } from '../../src/config.ts';
+import { parseDatabaseUrl, type Config, type DatabaseConfig } from '../../src/config.ts';
 import { createDb } from '../../src/db/database.ts';
 import { createMailer } from '../../src/mail/mail.service.ts';
 import { FixedClock, systemClock, type Clock } from '../../src/time/clock.ts';
+import { TEST_NOW, testConfig } from './config.ts';
 
-/** TEST_NOW of test/support/app.ts (not imported: that module pulls in supertest). */
-const SERVE_DEFAULT_NOW = '2027-03-16T08:00:00.000Z';
-
-/** As test/support/app.ts testConfig, for a database of its own. */
-function serveConfig(database: DatabaseConfig, bookingUnsafeControl: boolean): Config {
-  return {
-    env: 'test',
-    port: 0,
-    database,
-    baseUrl: 'http://teknikprao.test',
-    secureCookies: false,
-    sessionSecret: 'test-secret-that-is-long-enough-for-hmac-0123456789',
-    smtpUrl: undefined,
-    mailFrom: 'Teknikprao <no-reply@teknikprao.test>',
-    demoData: false,
-    admin: undefined,
-    logLevel: 'silent',
-    sessionIdleMinutes: 120,
-    sessionMaxHours: 12,
-    trustProxy: undefined,
-    passwordHashing: { ...productionHashing, memoryCost: 1024, timeCost: 1 },
-    lateCancellationHours: 72,
-    bookingUnsafeControl,
-  };
-}
+/** As the integration tests' settings, for a database of its own. */
+const serveConfig = (database: DatabaseConfig, bookingUnsafeControl: boolean): Config => testConfig({ database, bookingUnsafeControl });
 
 function fail(message: string): never {
   console.error(`serve: ${message}`);
@@ -57,7 +35,7 @@ function main() {
   const unsafe = ['1', 'true', 'yes', 'on'].includes(process.env.BOOKING_UNSAFE_CONTROL ?? '');
   // The same rule as src/config.ts: the unsafe control exists only in tests.
   if (unsafe && process.env.NODE_ENV !== 'test') fail('BOOKING_UNSAFE_CONTROL is only for NODE_ENV=test');
-  const clock: Clock = values['system-clock'] ? systemClock : new FixedClock(values.now ?? SERVE_DEFAULT_NOW);
+  const clock: Clock = values['system-clock'] ? systemClock : new FixedClock(values.now ?? TEST_NOW);
 
   const config = serveConfig(parseDatabaseUrl(target), unsafe);
   const logger = pino({ level: process.env.SERVE_LOG_LEVEL ?? 'silent' }, pino.destination(2));
