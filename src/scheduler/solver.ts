@@ -183,26 +183,43 @@ function initialPotentials(g: FlowGraph, P: number, J: number): Int32Array {
 
 /**
  * A binary heap of nodes with vector keys. Each entry keeps a copy of its key from when it was
- * pushed (a node is pushed again when its distance drops; stale entries are skipped when popped).
+ * pushed (a node is pushed again when its distance drops; stale entries are skipped when
+ * popped), in one flat pool so that pushing allocates nothing.
  */
 class VectorHeap {
-  private readonly nodes: number[] = [];
-  private readonly keys: Int32Array[] = [];
-  constructor(private readonly dims: number) {}
+  private readonly nodes: Int32Array;
+  private readonly slots: Int32Array;
+  private readonly pool: Int32Array;
+  private count = 0;
+  private used = 0;
+  constructor(
+    private readonly dims: number,
+    capacity: number,
+  ) {
+    this.nodes = new Int32Array(capacity);
+    this.slots = new Int32Array(capacity);
+    this.pool = new Int32Array(capacity * dims);
+  }
   get size(): number {
-    return this.nodes.length;
+    return this.count;
   }
   private less(a: number, b: number): boolean {
-    return compareAt(this.keys[a]!, 0, this.keys[b]!, 0, this.dims) < 0;
+    return compareAt(this.pool, this.slots[a]! * this.dims, this.pool, this.slots[b]! * this.dims, this.dims) < 0;
   }
   private swap(a: number, b: number): void {
-    [this.nodes[a], this.nodes[b]] = [this.nodes[b]!, this.nodes[a]!];
-    [this.keys[a], this.keys[b]] = [this.keys[b]!, this.keys[a]!];
+    const n = this.nodes[a]!;
+    this.nodes[a] = this.nodes[b]!;
+    this.nodes[b] = n;
+    const k = this.slots[a]!;
+    this.slots[a] = this.slots[b]!;
+    this.slots[b] = k;
   }
-  push(node: number, key: Int32Array): void {
-    this.nodes.push(node);
-    this.keys.push(key.slice());
-    let i = this.nodes.length - 1;
+  push(node: number, key: Int32Array, offset: number): void {
+    const slot = this.used++;
+    this.pool.set(key.subarray(offset, offset + this.dims), slot * this.dims);
+    let i = this.count++;
+    this.nodes[i] = node;
+    this.slots[i] = slot;
     while (i > 0) {
       const parent = (i - 1) >> 1;
       if (!this.less(i, parent)) break;
@@ -212,12 +229,10 @@ class VectorHeap {
   }
   pop(): number {
     const top = this.nodes[0]!;
-    const lastNode = this.nodes.pop()!;
-    const lastKey = this.keys.pop()!;
-    const n = this.nodes.length;
+    const n = --this.count;
     if (n > 0) {
-      this.nodes[0] = lastNode;
-      this.keys[0] = lastKey;
+      this.nodes[0] = this.nodes[n]!;
+      this.slots[0] = this.slots[n]!;
       let i = 0;
       for (;;) {
         const l = 2 * i + 1;
@@ -234,59 +249,73 @@ class VectorHeap {
   }
 }
 
-/** Dijkstra on reduced costs; returns reached flags and distances (dims per node). */
-function shortestPaths(g: FlowGraph, pi: Int32Array): { reached: Uint8Array; dist: Int32Array } {
+/**
+ * Dijkstra on reduced costs from the source, stopping once the sink is settled: every node
+ * not settled by then is at least as far as the sink, which is all the update needs to know.
+ * Returns the settled flags and their distances (dims per node).
+ */
+function shortestPaths(g: FlowGraph, pi: Int32Array): { settled: Uint8Array; dist: Int32Array } {
   const d = g.dims;
   const dist = new Int32Array(g.nodes * d);
   const reached = new Uint8Array(g.nodes);
-  const done = new Uint8Array(g.nodes);
-  const heap = new VectorHeap(d);
+  const settled = new Uint8Array(g.nodes);
+  // Each edge can push its head at most once per run, the source once more.
+  const heap = new VectorHeap(d, g.edges + 1);
   const rc = new Int32Array(d);
   const candidate = new Int32Array(d);
   reached[SOURCE] = 1;
-  heap.push(SOURCE, dist.subarray(0, d));
+  heap.push(SOURCE, dist, 0);
   while (heap.size > 0) {
     const u = heap.pop();
-    if (done[u]) continue;
-    done[u] = 1;
+    if (settled[u]) continue;
+    settled[u] = 1;
+    if (u === SINK) break;
     for (let e = g.head[u]!; e !== -1; e = g.next[e]!) {
       if (g.cap[e]! <= 0) continue;
       const v = g.to[e]!;
-      if (done[v]) continue;
+      if (settled[v]) continue;
       reducedCost(g, pi, u, e, rc);
       for (let k = 0; k < d; k++) candidate[k] = dist[u * d + k]! + rc[k]!;
       if (!reached[v] || compareAt(candidate, 0, dist, v * d, d) < 0) {
         dist.set(candidate, v * d);
         reached[v] = 1;
-        heap.push(v, candidate);
+        heap.push(v, candidate, 0);
       }
     }
   }
-  return { reached, dist };
+  return { settled, dist };
 }
 
 /** Pushes as many shortest augmenting paths as the admissible (zero reduced cost) network holds. */
 function blockingFlow(g: FlowGraph, pi: Int32Array): number {
   const d = g.dims;
+  // Which edges have a zero reduced cost: fixed for the round, as π is. An edge is admissible
+  // while it also has capacity left (pushing flow opens the reverse edge, also at zero).
+  const zero = new Uint8Array(g.edges);
   const rc = new Int32Array(d);
-  const admissible = (u: number, e: number) => {
-    if (g.cap[e]! <= 0) return false;
-    reducedCost(g, pi, u, e, rc);
-    return isZero(rc, d);
-  };
+  for (let u = 0; u < g.nodes; u++) {
+    for (let e = g.head[u]!; e !== -1; e = g.next[e]!) {
+      reducedCost(g, pi, u, e, rc);
+      zero[e] = isZero(rc, d) ? 1 : 0;
+    }
+  }
+  const admissible = (_u: number, e: number) => zero[e] === 1 && g.cap[e]! > 0;
+  const level = new Int32Array(g.nodes);
+  const queue = new Int32Array(g.nodes);
   let pushed = 0;
   for (;;) {
     // Levels on the admissible network, so the search below cannot run in a circle.
-    const level = new Int32Array(g.nodes).fill(-1);
+    level.fill(-1);
     level[SOURCE] = 0;
-    const queue = [SOURCE];
-    for (let qi = 0; qi < queue.length; qi++) {
+    queue[0] = SOURCE;
+    let tail = 1;
+    for (let qi = 0; qi < tail; qi++) {
       const u = queue[qi]!;
       for (let e = g.head[u]!; e !== -1; e = g.next[e]!) {
         const v = g.to[e]!;
         if (level[v] === -1 && admissible(u, e)) {
           level[v] = level[u]! + 1;
-          queue.push(v);
+          queue[tail++] = v;
         }
       }
     }
@@ -331,11 +360,12 @@ export function solve(instance: SolverInstance): SolverResult {
   const d = g.dims;
   const pi = initialPotentials(g, P, instance.capacities.length);
   for (;;) {
-    const { reached, dist } = shortestPaths(g, pi);
-    if (!reached[SINK]) break;
+    const { settled, dist } = shortestPaths(g, pi);
+    if (!settled[SINK]) break;
     // π += min(dist, dist(sink)): keeps reduced costs non-negative, shortest paths at zero.
+    // A node not settled before the sink is at least as far as the sink.
     for (let v = 0; v < g.nodes; v++) {
-      const useSink = !reached[v] || compareAt(dist, v * d, dist, SINK * d, d) > 0;
+      const useSink = !settled[v] || compareAt(dist, v * d, dist, SINK * d, d) > 0;
       const from = useSink ? SINK : v;
       for (let k = 0; k < d; k++) pi[v * d + k]! += dist[from * d + k]!;
     }
@@ -378,6 +408,6 @@ export function checkCertificate(certificate: Certificate): string[] {
       }
     }
   }
-  if (shortestPaths(g, pi).reached[SINK]) problems.push('an augmenting path is left');
+  if (shortestPaths(g, pi).settled[SINK]) problems.push('an augmenting path is left');
   return problems;
 }
