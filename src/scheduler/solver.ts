@@ -25,6 +25,12 @@ export interface SolverPupil {
 
 export interface SolverInstance {
   pupils: SolverPupil[];
+  /**
+   * The lottery: where several allocations are equally good, which one is found depends on the
+   * order the pupils are considered in; a seed fixes that order (a shuffle), so the same seed
+   * gives the same allocation. Without a seed, the given order.
+   */
+  seed?: number;
   /** Free seats per placement (seats booked by hand already taken off). */
   capacities: number[];
   /** Optional caps: at most this many pupils of `school` in `placement`. */
@@ -353,8 +359,45 @@ function blockingFlow(g: FlowGraph, pi: Int32Array): number {
   }
 }
 
-/** Solves the instance exactly (see the module comment). */
+/** A small seeded generator (mulberry32): the same seed, the same sequence, on every machine. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The order the lottery gives the pupils (a Fisher–Yates shuffle), or the given order. */
+function lotteryOrder(count: number, seed: number | undefined): number[] {
+  const order = Array.from({ length: count }, (_, i) => i);
+  if (seed === undefined) return order;
+  const random = seededRandom(seed);
+  for (let i = count - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  return order;
+}
+
+/** Solves the instance exactly (see the module comment); ties are settled by `instance.seed`. */
 export function solve(instance: SolverInstance): SolverResult {
+  const order = lotteryOrder(instance.pupils.length, instance.seed);
+  const result = solveInOrder({ ...instance, pupils: order.map((i) => instance.pupils[i]!) });
+  // Back to the caller's order.
+  const placement: (number | null)[] = new Array(order.length).fill(null);
+  const rank: (number | null)[] = new Array(order.length).fill(null);
+  order.forEach((original, k) => {
+    placement[original] = result.placement[k]!;
+    rank[original] = result.rank[k]!;
+  });
+  return { ...result, placement, rank };
+}
+
+function solveInOrder(instance: SolverInstance): SolverResult {
   const P = instance.pupils.length;
   const { graph: g, wishEdges } = build(instance);
   const d = g.dims;

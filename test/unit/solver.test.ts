@@ -112,6 +112,21 @@ describe('the solver, on hand-made cases', () => {
   });
 });
 
+describe('the lottery', () => {
+  // Ten pupils want the one placement with four seats: who gets them is the lottery's.
+  const contested = (seed: number): SolverInstance => ({ pupils: Array.from({ length: 10 }, () => pupil('A', 0)), capacities: [4], seed });
+
+  it('gives the same allocation for the same seed', () => {
+    expect(solve(contested(7)).placement).toEqual(solve(contested(7)).placement);
+  });
+
+  it('gives other pupils the seats for other seeds, always as many', () => {
+    const winners = new Set([1, 2, 3, 4, 5, 6].map((seed) => JSON.stringify(solve(contested(seed)).placement)));
+    expect(winners.size).toBeGreaterThan(1);
+    for (const seed of [1, 2, 3]) expect(solve(contested(seed)).placed).toBe(4);
+  });
+});
+
 describe('the solver, on random small instances', () => {
   const instances = fc
     .record({ placements: fc.integer({ min: 1, max: 4 }), schools: fc.integer({ min: 1, max: 2 }) })
@@ -131,7 +146,7 @@ describe('the solver, on random small instances', () => {
         ),
       }),
     )
-    .map((i) => ({ ...i, schoolCaps: dedupeCaps(i.schoolCaps) }));
+    .chain((i) => fc.option(fc.integer(), { nil: undefined }).map((seed) => ({ ...i, seed, schoolCaps: dedupeCaps(i.schoolCaps) })));
 
   it('never breaks a constraint, proves itself, and equals the best allocation found by trying them all', () => {
     fc.assert(
