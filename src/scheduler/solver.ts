@@ -295,17 +295,20 @@ function shortestPaths(g: FlowGraph, pi: Int32Array): { settled: Uint8Array; dis
 /** Pushes as many shortest augmenting paths as the admissible (zero reduced cost) network holds. */
 function blockingFlow(g: FlowGraph, pi: Int32Array): number {
   const d = g.dims;
-  // Which edges have a zero reduced cost: fixed for the round, as π is. An edge is admissible
+  // Whether an edge has a zero reduced cost is fixed while π is, so it is worked out once, when
+  // the search first looks at the edge (most edges it never reaches). An edge is admissible
   // while it also has capacity left (pushing flow opens the reverse edge, also at zero).
-  const zero = new Uint8Array(g.edges);
+  const zero = new Int8Array(g.edges).fill(-1);
   const rc = new Int32Array(d);
-  for (let u = 0; u < g.nodes; u++) {
-    for (let e = g.head[u]!; e !== -1; e = g.next[e]!) {
+  const admissible = (u: number, e: number) => {
+    if (g.cap[e]! <= 0) return false;
+    let z = zero[e]!;
+    if (z === -1) {
       reducedCost(g, pi, u, e, rc);
-      zero[e] = isZero(rc, d) ? 1 : 0;
+      zero[e] = z = isZero(rc, d) ? 1 : 0;
     }
-  }
-  const admissible = (_u: number, e: number) => zero[e] === 1 && g.cap[e]! > 0;
+    return z === 1;
+  };
   const level = new Int32Array(g.nodes);
   const queue = new Int32Array(g.nodes);
   let pushed = 0;
