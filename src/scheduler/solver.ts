@@ -408,12 +408,13 @@ function solveInOrder(instance: SolverInstance): SolverResult {
   for (;;) {
     const { settled, dist } = shortestPaths(g, pi);
     if (!settled[SINK]) break;
-    // π += min(dist, dist(sink)): keeps reduced costs non-negative, shortest paths at zero.
-    // A node not settled before the sink is at least as far as the sink.
+    // π += min(dist, dist(sink)) keeps reduced costs non-negative and puts shortest paths at
+    // zero. A node not settled before the sink is at least as far as the sink, so it would get
+    // dist(sink) like every such node; only differences of π matter, so instead every settled
+    // node gets dist − dist(sink) (≤ 0) and the others nothing: the work is the settled nodes'.
     for (let v = 0; v < g.nodes; v++) {
-      const useSink = !settled[v] || compareAt(dist, v * d, dist, SINK * d, d) > 0;
-      const from = useSink ? SINK : v;
-      for (let k = 0; k < d; k++) pi[v * d + k]! += dist[from * d + k]!;
+      if (!settled[v]) continue;
+      for (let k = 0; k < d; k++) pi[v * d + k]! += dist[v * d + k]! - dist[SINK * d + k]!;
     }
     if (blockingFlow(g, pi) === 0) break;
   }
