@@ -136,9 +136,3 @@ function groupError(problems: Map<string, Problem>): AppError {
   for (const [pupilId, p] of problems) fields[pupilId] = { key: p.key, params: p.params };
   return new AppError(first.code, { params: first.params, fields });
 }
-
-export async function getBooking(db: Db, id: string): Promise<Booking> {
-  const row = await repo.findBooking(db, id);
-  if (!row) throw notFound();
-  return toBooking(row);
-}

@@ -7,15 +7,20 @@ import type { BookingEventsTable, BookingsTable, PupilsTable } from '../db/types
 export type BookingRow = Selectable<BookingsTable>;
 export type PupilRow = Selectable<PupilsTable>;
 
-/** The slot, locked for the rest of the transaction (PostgreSQL; SQLite holds the write lock already). */
-export async function lockSlot(db: Db, slotId: string) {
-  let query = db
+const slotForBookingQuery = (db: Db, slotId: string) =>
+  db
     .selectFrom('slots')
     .select(['id', 'company_id', 'status', 'starts_at', 'ends_at', 'capacity', 'booked_count', 'booking_opens_at', 'booking_closes_at', 'published_at'])
     .where('id', '=', slotId);
-  if (isPostgres(db)) query = query.forUpdate();
-  return query.executeTakeFirst();
+
+/** The slot, locked for the rest of the transaction (PostgreSQL; SQLite holds the write lock already). */
+export async function lockSlot(db: Db, slotId: string) {
+  const query = slotForBookingQuery(db, slotId);
+  return (isPostgres(db) ? query.forUpdate() : query).executeTakeFirst();
 }
+
+/** The same slot, read without a lock (for pages that explain before anyone books). */
+export const slotForBooking = (db: Db, slotId: string) => slotForBookingQuery(db, slotId).executeTakeFirstOrThrow();
 export type LockedSlot = NonNullable<Awaited<ReturnType<typeof lockSlot>>>;
 
 export async function lockSlots(db: Db, slotIds: readonly string[]) {

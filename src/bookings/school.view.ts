@@ -37,14 +37,6 @@ export interface BookFormState {
   error?: AppError;
 }
 
-/** The slot as closedReason reads it. */
-const slotForBooking = (db: Db, id: string): Promise<repo.LockedSlot> =>
-  db
-    .selectFrom('slots')
-    .select(['id', 'company_id', 'status', 'starts_at', 'ends_at', 'capacity', 'booked_count', 'booking_opens_at', 'booking_closes_at', 'published_at'])
-    .where('id', '=', id)
-    .executeTakeFirstOrThrow();
-
 async function waitlistLength(db: Db, slotId: string): Promise<number> {
   const row = await db.selectFrom('bookings').select((eb) => eb.fn.countAll<number>().as('n')).where('slot_id', '=', slotId).where('status', '=', 'waitlisted').executeTakeFirst();
   return Number(row?.n ?? 0);
@@ -73,7 +65,7 @@ export async function bookFormView(db: Db, user: SessionUser, slotId: string, cl
   const slot = await getVisibleSlot(db, slotId);
   if (!(await companiesWorkingWith(db, user, [slot.companyId])).has(slot.companyId)) throw notFound();
   const schoolId = user.schoolId!;
-  const [row, waiting, classes, pupils] = await Promise.all([slotForBooking(db, slot.id), waitlistLength(db, slot.id), classesOfSchool(db, schoolId), listPupilsOfSchool(db, schoolId, { className })]);
+  const [row, waiting, classes, pupils] = await Promise.all([repo.slotForBooking(db, slot.id), waitlistLength(db, slot.id), classesOfSchool(db, schoolId), listPupilsOfSchool(db, schoolId, { className })]);
   const hints = await pupilHints(db, slot, pupils, look);
   const errors = localiseFields(t, state.fields);
   const checked = new Set(checkedIds(state.values ?? {}));
