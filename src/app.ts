@@ -27,6 +27,9 @@ import { schoolBookingRoutes } from './bookings/school.routes.ts';
 import { companyBookingRoutes } from './bookings/company.routes.ts';
 import { pupilPageRoutes } from './bookings/pupil-page.routes.ts';
 import { networkBookingRoutes } from './bookings/network.routes.ts';
+import { roundRoutes } from './scheduler/rounds.routes.ts';
+import { wishRoutes } from './scheduler/wishes.routes.ts';
+import { allocationRoutes } from './scheduler/allocation.routes.ts';
 
 /**
  * The path as logged: no query string, and no pupil's personal link token (/p/<token>…), which
@@ -137,6 +140,9 @@ export function createApp(deps: AppDeps): Express {
   mountRoutes(pages, companyBookingRoutes(deps), routeTable);
   mountRoutes(pages, pupilPageRoutes(deps), routeTable);
   mountRoutes(pages, networkBookingRoutes(deps), routeTable);
+  mountRoutes(pages, roundRoutes(deps), routeTable);
+  mountRoutes(pages, wishRoutes(deps), routeTable);
+  mountRoutes(pages, allocationRoutes(deps), routeTable);
   app.use('/api/v1', apiRouter(deps, routeTable));
   app.use(pages);
 

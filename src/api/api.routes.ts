@@ -23,6 +23,8 @@ import { createApiToken } from './tokens.service.ts';
 import { ApiReply } from './idempotency.ts';
 import { pupilApiRoutes } from '../pupils/pupils.api.ts';
 import { bookingApiRoutes } from '../bookings/bookings.api.ts';
+import { roundApiRoutes } from '../scheduler/rounds.api.ts';
+import { allocationApiRoutes } from '../scheduler/allocation.api.ts';
 
 export interface ApiRoute {
   method: 'get' | 'post' | 'put' | 'delete';
@@ -238,6 +240,8 @@ export function apiRoutes(deps: AppDeps): ApiRoute[] {
     },
     ...pupilApiRoutes(deps),
     ...bookingApiRoutes(deps),
+    ...roundApiRoutes(deps),
+    ...allocationApiRoutes(deps),
   ];
 }
 

@@ -163,6 +163,11 @@ export interface Database {
   bookings: BookingsTable;
   booking_events: BookingEventsTable;
   idempotency_keys: IdempotencyKeysTable;
+  rounds: RoundsTable;
+  round_schools: RoundSchoolsTable;
+  round_wishes: RoundWishesTable;
+  allocations: AllocationsTable;
+  allocation_results: AllocationResultsTable;
 }
 
 // Generated is re-exported so later tables can use it for server-filled columns.
@@ -339,4 +344,75 @@ export interface IdempotencyKeysTable {
   response_status: number;
   response_body: string;
   created_at: string;
+}
+
+// ---- rounds and allocations (migration 2026-11-23T04.00) ----
+
+export type PlacementKind = 'slot' | 'series';
+export type AllocationStatus = 'running' | 'ready' | 'failed' | 'committed';
+
+export interface RoundsTable {
+  id: string;
+  network_id: string;
+  name: string;
+  wishes_open_at: string;
+  wishes_close_at: string;
+  max_wishes: number;
+  /** Space-separated grades that take part, e.g. "8 9". */
+  grades: string;
+  allocation_planned_at: string | null;
+  free_booking_opens_at: string | null;
+  place_without_wishes: number;
+  school_share_caps: number;
+  committed_allocation_id: string | null;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface RoundSchoolsTable {
+  round_id: string;
+  school_id: string;
+  /** Local dates (Europe/Stockholm), both included: yyyy-MM-dd. */
+  from_date: string;
+  to_date: string;
+}
+
+export interface RoundWishesTable {
+  round_id: string;
+  pupil_id: string;
+  rank: number;
+  placement_id: string;
+  placement_kind: PlacementKind;
+  entered_by: string | null;
+  updated_at: string;
+}
+
+export interface AllocationsTable {
+  id: string;
+  round_id: string;
+  seed: number;
+  status: AllocationStatus;
+  progress: number;
+  place_without_wishes: number;
+  school_share_caps: number;
+  input_hash: string | null;
+  metrics: string | null;
+  error: string | null;
+  created_by: string | null;
+  created_at: string;
+  finished_at: string | null;
+  committed_at: string | null;
+  committed_by: string | null;
+}
+
+export interface AllocationResultsTable {
+  allocation_id: string;
+  pupil_id: string;
+  school_id: string;
+  placement_id: string | null;
+  placement_kind: PlacementKind | null;
+  rank: number | null;
+  outcome: string;
+  explanation: string | null;
 }

@@ -23,6 +23,7 @@ export const home = defineMessages({
     'home.nav_pupils': 'Elever',
     'home.nav_bookings': 'Bokningar',
     'home.nav_late_cancellations': 'Sena avbokningar',
+    'home.nav_rounds': 'Praoomgångar',
   },
   en: {
     'home.welcome_title': 'Teknikprao – meet the people behind the jobs',
@@ -46,5 +47,6 @@ export const home = defineMessages({
     'home.nav_pupils': 'Pupils',
     'home.nav_bookings': 'Bookings',
     'home.nav_late_cancellations': 'Late cancellations',
+    'home.nav_rounds': 'Prao rounds',
   },
 });

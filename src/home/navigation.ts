@@ -15,7 +15,11 @@ export function navigationFor(user: SessionUser | null, t: Translate): NavItem[]
       items.push({ href: '/admin/networks', label: t('home.nav_networks') }, { href: '/admin/outbox', label: t('nav.outbox') });
       break;
     case 'network_coordinator':
-      items.push({ href: '/network', label: t('home.nav_network') }, { href: '/network/late-cancellations', label: t('home.nav_late_cancellations') });
+      items.push(
+        { href: '/network', label: t('home.nav_network') },
+        { href: '/network/rounds', label: t('home.nav_rounds') },
+        { href: '/network/late-cancellations', label: t('home.nav_late_cancellations') },
+      );
       break;
     case 'company_coordinator':
       items.push(
@@ -30,6 +34,7 @@ export function navigationFor(user: SessionUser | null, t: Translate): NavItem[]
         { href: '/school', label: t('home.nav_school') },
         { href: '/school/pupils', label: t('home.nav_pupils') },
         { href: '/school/bookings', label: t('home.nav_bookings') },
+        { href: '/school/rounds', label: t('home.nav_rounds') },
         { href: '/catalogue', label: t('home.nav_catalogue') },
       );
       break;

@@ -12,6 +12,8 @@ import { bookings } from '../bookings/bookings.i18n.ts';
 import { schoolBookings } from '../bookings/school.i18n.ts';
 import { companyBookings } from '../bookings/company.i18n.ts';
 import { pupilPage } from '../bookings/pupil-page.i18n.ts';
+import { rounds } from '../scheduler/rounds.i18n.ts';
+import { allocation } from '../scheduler/allocation.i18n.ts';
 
 /**
  * One typed dictionary, assembled from each feature's part. Swedish is the default and the
@@ -21,7 +23,7 @@ export const LOCALES = ['sv', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
 export const DEFAULT_LOCALE: Locale = 'sv';
 
-const parts = [common, auth, home, organisations, users, mail, api, stories, slots, pupils, bookings, schoolBookings, companyBookings, pupilPage] as const;
+const parts = [common, auth, home, organisations, users, mail, api, stories, slots, pupils, bookings, schoolBookings, companyBookings, pupilPage, rounds, allocation] as const;
 
 type Part = (typeof parts)[number];
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;

@@ -1,0 +1,6 @@
+import type { ApiRoute } from '../api/api.routes.ts';
+import type { AppDeps } from '../http/context.ts';
+
+export function roundApiRoutes(_deps: AppDeps): ApiRoute[] {
+  return [];
+}
