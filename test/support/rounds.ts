@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import type { SessionUser } from '../../src/http/context.ts';
+import type { PlacementKind } from '../../src/db/types.ts';
+import { toDbInstant } from '../../src/time/stockholm.ts';
+import { findRound } from '../../src/scheduler/rounds.repository.ts';
+import type { Round } from '../../src/scheduler/round.ts';
+import type { TestContext } from './app.ts';
+import { apiUser, type ApiUser } from './api.ts';
+import { makeBookingWorld, type BookingWorld } from './bookings.ts';
+
+/**
+ * Rounds for tests, written straight to the database (the round's own forms and API have
+ * tests of their own). The default round: wishes open 1–31 March 2027 (TEST_NOW, 16 March,
+ * is inside), grades 8 and 9, every school of the world with prao 5–9 April 2027.
+ */
+export interface RoundWorld extends BookingWorld {
+  networkCoordinator: ApiUser;
+  round: Round;
+}
+
+export interface RoundOptions {
+  name?: string;
+  wishesOpenAt?: string;
+  wishesCloseAt?: string;
+  maxWishes?: number;
+  grades?: string[];
+  placeWithoutWishes?: boolean;
+  schoolShareCaps?: boolean;
+  freeBookingOpensAt?: string | null;
+  /** Per school (by index in the world): prao dates, local, both included. */
+  dates?: { from: string; to: string }[];
+}
+
+export async function makeRound(ctx: TestContext, world: BookingWorld, createdBy: SessionUser | null, options: RoundOptions = {}): Promise<Round> {
+  const id = randomUUID();
+  const at = toDbInstant(ctx.clock.now());
+  await ctx.db
+    .insertInto('rounds')
+    .values({
+      id,
+      network_id: world.networkId,
+      name: options.name ?? 'Prao vt 2027',
+      wishes_open_at: options.wishesOpenAt ?? '2027-02-28T23:00:00.000Z',
+      wishes_close_at: options.wishesCloseAt ?? '2027-03-31T22:00:00.000Z',
+      max_wishes: options.maxWishes ?? 5,
+      grades: (options.grades ?? ['8', '9']).join(' '),
+      allocation_planned_at: null,
+      free_booking_opens_at: options.freeBookingOpensAt ?? null,
+      place_without_wishes: options.placeWithoutWishes ? 1 : 0,
+      school_share_caps: options.schoolShareCaps ? 1 : 0,
+      committed_allocation_id: null,
+      created_by: createdBy?.id ?? null,
+      created_at: at,
+      updated_at: at,
+    })
+    .execute();
+  for (const [i, side] of world.schools.entries()) {
+    const dates = options.dates?.[i] ?? { from: '2027-04-05', to: '2027-04-09' };
+    await ctx.db.insertInto('round_schools').values({ round_id: id, school_id: side.school.id, from_date: dates.from, to_date: dates.to }).execute();
+  }
+  return (await findRound(ctx.db, id))!;
+}
+
+/** A booking world (one network, a company, schools with pupils in 8B), its network coordinator (with an API token) and a round. */
+export async function makeRoundWorld(ctx: TestContext, options: { schools?: number; pupils?: number; hosts?: number; round?: RoundOptions } = {}): Promise<RoundWorld> {
+  const world = await makeBookingWorld(ctx, options);
+  const networkCoordinator = await apiUser(ctx, 'network_coordinator', world.networkId);
+  const round = await makeRound(ctx, world, networkCoordinator.user, options.round);
+  return { ...world, networkCoordinator, round };
+}
+
+/** Writes a pupil's wishes straight to the database (placement ids in rank order). */
+export async function putWishes(ctx: TestContext, roundId: string, pupilId: string, placements: { id: string; kind?: PlacementKind }[]): Promise<void> {
+  await ctx.db.deleteFrom('round_wishes').where('round_id', '=', roundId).where('pupil_id', '=', pupilId).execute();
+  const at = toDbInstant(ctx.clock.now());
+  for (const [i, p] of placements.entries()) {
+    await ctx.db
+      .insertInto('round_wishes')
+      .values({ round_id: roundId, pupil_id: pupilId, rank: i + 1, placement_id: p.id, placement_kind: p.kind ?? 'slot', entered_by: null, updated_at: at })
+      .execute();
+  }
+}
