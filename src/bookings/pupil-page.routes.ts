@@ -9,6 +9,7 @@ import type { Pupil } from '../pupils/pupils.service.ts';
 import { fromDbInstant, ZONE } from '../time/stockholm.ts';
 import { buildCalendar, feedItems, hasCalendarEvent } from './calendar.ts';
 import { pupilBooking, pupilBookings, pupilPageView } from './pupil-page.view.ts';
+import { wishesTeaser } from '../scheduler/wishes.view.ts';
 
 /**
  * Pupils have no accounts: the token in their personal link is the credential. So every answer
@@ -18,7 +19,7 @@ import { pupilBooking, pupilBookings, pupilPageView } from './pupil-page.view.ts
 const tokenSchema = z.object({ token: z.string().max(200) });
 const bookingSchema = tokenSchema.extend({ bookingId: z.string().max(100) });
 
-function keepPrivate(res: Response): void {
+export function keepPrivate(res: Response): void {
   res.set({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer', 'X-Robots-Tag': 'noindex, nofollow' });
 }
 
@@ -27,9 +28,12 @@ function sendCalendar(res: Response, text: string, filename?: string): void {
   res.type('text/calendar; charset=utf-8').send(text);
 }
 
-export function pupilPageRoutes({ db, config }: AppDeps): RouteSpec[] {
-  /** The pupil the link belongs to; otherwise answers with the "link does not work" page and gives undefined. */
-  async function pupilOfLink<P extends { token: string }>(req: Request, res: Response, schema: z.ZodType<P>): Promise<{ pupil: Pupil; params: P } | undefined> {
+/**
+ * Reads the pupil a link belongs to (for every page behind a pupil's link, the wish pages too);
+ * otherwise answers with the "link does not work" page and gives undefined.
+ */
+export function pupilLinkReader({ db, config }: Pick<AppDeps, 'db' | 'config'>) {
+  return async function pupilOfLink<P extends { token: string }>(req: Request, res: Response, schema: z.ZodType<P>): Promise<{ pupil: Pupil; params: P } | undefined> {
     keepPrivate(res);
     const parsed = schema.safeParse(req.params);
     const pupil = parsed.success ? await findPupilByLinkToken(db, config.sessionSecret, parsed.data.token) : undefined;
@@ -37,7 +41,11 @@ export function pupilPageRoutes({ db, config }: AppDeps): RouteSpec[] {
     const { t } = req.ctx;
     await renderPage(res, 'bookings/pupil-link-invalid', { title: t('pupil_page.link_invalid_title') }, 404);
     return undefined;
-  }
+  };
+}
+
+export function pupilPageRoutes({ db, config }: AppDeps): RouteSpec[] {
+  const pupilOfLink = pupilLinkReader({ db, config });
 
   return [
     {
@@ -49,7 +57,8 @@ export function pupilPageRoutes({ db, config }: AppDeps): RouteSpec[] {
         if (!found) return;
         const { t, locale, now } = req.ctx;
         const items = await pupilBookings(db, found.pupil.id);
-        await renderPage(res, 'bookings/pupil-page', pupilPageView(found.pupil, items, found.params.token, config.baseUrl, now, t, locale));
+        const wishes = await wishesTeaser(db, found.pupil, found.params.token, { t, locale, now });
+        await renderPage(res, 'bookings/pupil-page', { ...pupilPageView(found.pupil, items, found.params.token, config.baseUrl, now, t, locale), wishes });
       },
     },
     {

@@ -41,7 +41,13 @@ function send(route: RouteTableEntry, caller: Caller) {
   const path = concrete(route.path);
   if (route.kind === 'api') {
     const request =
-      route.method === 'GET' ? caller.agent.get(path) : route.method === 'DELETE' ? caller.agent.delete(path).send({}) : caller.agent.post(path).send({});
+      route.method === 'GET'
+        ? caller.agent.get(path)
+        : route.method === 'DELETE'
+          ? caller.agent.delete(path).send({})
+          : route.method === 'PUT'
+            ? caller.agent.put(path).send({})
+            : caller.agent.post(path).send({});
     return caller.bearer ? request.set('Authorization', `Bearer ${caller.bearer}`) : request;
   }
   return route.method === 'GET' ? caller.agent.get(path) : caller.agent.post(path).type('form').send({ _csrf: caller.csrf });

@@ -13,7 +13,8 @@ describe("a round's placements", () => {
 
   beforeAll(async () => {
     ctx = await createTestContext();
-    world = await makeRoundWorld(ctx, { schools: 2, pupils: 2, hosts: 4 });
+    // The wish window opens after TEST_NOW, so the round does not yet hold its slots against booking by hand.
+    world = await makeRoundWorld(ctx, { schools: 2, pupils: 2, hosts: 4, round: { wishesOpenAt: '2027-03-19T23:00:00.000Z' } });
     ids.inside = (await worldSlot(ctx, world, '2027-04-06T08:00', '2027-04-06T12:00')).id;
     ids.gy = (await worldSlot(ctx, world, '2027-04-07T08:00', '2027-04-07T12:00', { grades: ['gy1'] }, 1)).id;
     ids.later = (await worldSlot(ctx, world, '2027-04-13T08:00', '2027-04-13T12:00', {}, 2)).id;
@@ -31,7 +32,7 @@ describe("a round's placements", () => {
   });
 
   it('gives each school only what lies inside its own dates', async () => {
-    const round = await makeRound(ctx, world, null, { dates: [{ from: '2027-04-05', to: '2027-04-09' }, { from: '2027-04-12', to: '2027-04-16' }] });
+    const round = await makeRound(ctx, world, null, { wishesOpenAt: '2027-03-19T23:00:00.000Z', dates: [{ from: '2027-04-05', to: '2027-04-09' }, { from: '2027-04-12', to: '2027-04-16' }] });
     const { bySchool } = await placementsOfRound(ctx.db, round, ctx.clock.now());
     expect(bySchool.get(world.schools[1]!.school.id)!.map((p) => p.id)).toEqual([ids.later]);
   });

@@ -4,7 +4,8 @@ import type { PlacementKind } from '../../src/db/types.ts';
 import { toDbInstant } from '../../src/time/stockholm.ts';
 import { findRound } from '../../src/scheduler/rounds.repository.ts';
 import type { Round } from '../../src/scheduler/round.ts';
-import type { TestContext } from './app.ts';
+import { signIn, type Agent, type TestContext } from './app.ts';
+import { PASSWORD } from './factories.ts';
 import { apiUser, type ApiUser } from './api.ts';
 import { makeBookingWorld, type BookingWorld } from './bookings.ts';
 
@@ -80,3 +81,59 @@ export async function putWishes(ctx: TestContext, roundId: string, pupilId: stri
       .execute();
   }
 }
+
+// ---- added for the round, wish and pupil-link tests ----
+
+/** A signed-in browser for an existing user (e.g. the world's coordinator or a counsellor). */
+export function agentOf(ctx: TestContext, user: SessionUser): Promise<Agent> {
+  return signIn(ctx.app, user.email, PASSWORD);
+}
+
+/** A valid round form for the world: every school with prao 5–9 April 2027, wishes 1–31 March. */
+export function roundForm(world: BookingWorld, extra: Record<string, string | string[]> = {}): Record<string, string | string[]> {
+  const form: Record<string, string | string[]> = {
+    name: 'Prao vt 2027',
+    schools: world.schools.map((s) => s.school.id),
+    wishesOpen: '2027-03-01T08:00',
+    wishesClose: '2027-03-31T16:00',
+    maxWishes: '5',
+    grades: ['8', '9'],
+    allocationPlanned: '',
+    freeBookingOpens: '',
+  };
+  for (const side of world.schools) {
+    form[`from_${side.school.id}`] = '2027-04-05';
+    form[`to_${side.school.id}`] = '2027-04-09';
+  }
+  return { ...form, ...extra };
+}
+
+/** A valid POST /api/v1/rounds body for the world. */
+export function roundBody(world: BookingWorld, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    name: 'Prao vt 2027',
+    networkId: world.networkId,
+    schools: world.schools.map((s) => ({ schoolId: s.school.id, from: '2027-04-05', to: '2027-04-09' })),
+    wishesOpen: '2027-03-01T08:00:00+01:00',
+    wishesClose: '2027-03-31T16:00:00+02:00',
+    ...extra,
+  };
+}
+
+/** Marks the round as committed (the allocation's own tests commit for real). */
+export async function markCommitted(ctx: TestContext, roundId: string): Promise<void> {
+  const id = randomUUID();
+  const at = toDbInstant(ctx.clock.now());
+  await ctx.db
+    .insertInto('allocations')
+    .values({ id, round_id: roundId, seed: 1, status: 'committed', progress: 100, place_without_wishes: 0, school_share_caps: 0, input_hash: null, metrics: null, error: null, created_by: null, created_at: at, finished_at: at, committed_at: at, committed_by: null })
+    .execute();
+  await ctx.db.updateTable('rounds').set({ committed_allocation_id: id }).where('id', '=', roundId).execute();
+}
+
+/** The stored wishes of a pupil, as placement ids in rank order. */
+export async function storedWishes(ctx: TestContext, roundId: string, pupilId: string): Promise<string[]> {
+  const rows = await ctx.db.selectFrom('round_wishes').select(['placement_id']).where('round_id', '=', roundId).where('pupil_id', '=', pupilId).orderBy('rank').execute();
+  return rows.map((r) => r.placement_id);
+}
+
