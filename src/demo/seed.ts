@@ -9,6 +9,7 @@ import { createUser } from '../users/users.service.ts';
 import { companies, networks, people, schools, type CompanyKey } from './organisations.ts';
 import { createDemoPupils } from './pupils.ts';
 import { createDemoBookings } from './bookings.ts';
+import { createDemoRound } from './rounds.ts';
 import { createMailer } from '../mail/mail.service.ts';
 import { createDemoSlots } from './slots.ts';
 import { createDemoStories } from './stories.ts';
@@ -22,6 +23,8 @@ export interface DemoSummary {
   stories: number;
   slots: number;
   bookings: number;
+  /** Pupils with wishes in the demo round. */
+  wishes: number;
 }
 
 /** Acting for a company, as its coordinator (`userId` is who is recorded as doing it). */
@@ -73,11 +76,13 @@ export async function seedDemoData(db: Db, config: Config, now: DateTime): Promi
   await db.transaction().execute((trx) => createDemoPupils(trx, config, now));
   // Demo mails are kept in the outbox (never sent): the addresses are made up.
   const bookings = await createDemoBookings(db, { mailer: createMailer(undefined, config.mailFrom), config }, now);
-  return { password: DEMO_PASSWORD, accounts, ...counts, bookings };
+  // After the bookings: a round holds its slots against booking by hand while wishes are open.
+  const wishes = await createDemoRound(db, now);
+  return { password: DEMO_PASSWORD, accounts, ...counts, bookings, wishes };
 }
 
 export function printDemoSignIns(demo: DemoSummary): void {
-  console.log(`\nDemo data loaded (fictional people and companies): ${demo.stories} role stories, ${demo.slots} prao slots, ${demo.bookings} bookings. Sign in with:`);
+  console.log(`\nDemo data loaded (fictional people and companies): ${demo.stories} role stories, ${demo.slots} prao slots, ${demo.bookings} bookings, a prao round open for wishes (${demo.wishes} pupils have wished). Sign in with:`);
   for (const a of demo.accounts) {
     console.log(`  ${a.role.padEnd(20)} ${a.email.padEnd(42)} ${a.organisation}`);
   }

@@ -38,6 +38,21 @@ describe('demo data loaded in November', () => {
     }
   });
 
+  it('opens a prao round in Skaraborg with a week per school after the window, and wishes from two thirds of its pupils', async () => {
+    const round = await database.db.selectFrom('rounds').selectAll().executeTakeFirstOrThrow();
+    expect([round.wishes_open_at < NOVEMBER.toISO()!, NOVEMBER.toISO()! < round.wishes_close_at]).toEqual([true, true]);
+    const schools = await database.db.selectFrom('round_schools').selectAll().where('round_id', '=', round.id).orderBy('from_date').execute();
+    expect(schools).toHaveLength(2);
+    expect(schools[0]!.from_date > round.wishes_close_at.slice(0, 10)).toBe(true);
+    const wishes = await database.db.selectFrom('round_wishes').select(['pupil_id', 'rank']).where('round_id', '=', round.id).execute();
+    const pupils = new Set(wishes.map((w) => w.pupil_id));
+    expect(pupils.size).toBe(12);
+    for (const pupil of pupils) {
+      const ranks = wishes.filter((w) => w.pupil_id === pupil).map((w) => w.rank).sort((a, b) => a - b);
+      expect(ranks).toEqual(ranks.map((_, i) => i + 1));
+    }
+  });
+
   it('has 22 role stories, 20 of them published', async () => {
     const rows = await database.db.selectFrom('role_stories').select(['published']).execute();
     expect([rows.length, rows.filter((r) => r.published === 1).length]).toEqual([22, 20]);
