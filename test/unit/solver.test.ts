@@ -1,34 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkCertificate, solve, type SolverInstance } from '../../src/scheduler/solver.ts';
-
-/** The order the solver optimises: pupils placed, then first wishes, second wishes, … (bigger is better). */
-function profile(ranks: (number | null)[], maxRank: number): number[] {
-  const byRank = new Array(maxRank).fill(0);
-  for (const r of ranks) if (r !== null) byRank[r - 1]++;
-  return [ranks.filter((r) => r !== null).length, ...byRank];
-}
-
-const compare = (a: number[], b: number[]) => {
-  for (let i = 0; i < Math.max(a.length, b.length); i++) if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) - (b[i] ?? 0);
-  return 0;
-};
-
-/** Is the allocation allowed: wishes only, capacities and school caps kept? */
-function feasible(instance: SolverInstance, placement: (number | null)[]): boolean {
-  const used = new Map<number, number>();
-  const bySchool = new Map<string, number>();
-  for (const [p, j] of placement.entries()) {
-    if (j === null) continue;
-    if (!instance.pupils[p]!.wishes.includes(j)) return false;
-    used.set(j, (used.get(j) ?? 0) + 1);
-    const key = `${j} ${instance.pupils[p]!.school}`;
-    bySchool.set(key, (bySchool.get(key) ?? 0) + 1);
-  }
-  for (const [j, n] of used) if (n > instance.capacities[j]!) return false;
-  for (const c of instance.schoolCaps ?? []) if ((bySchool.get(`${c.placement} ${c.school}`) ?? 0) > c.cap) return false;
-  return true;
-}
+import { solveReference } from '../../src/scheduler/reference-solver.ts';
+import { allocationProblems, compareProfiles, profileOf } from '../../src/scheduler/solver-profile.ts';
+import { checkCertificate, checkPrices, solve, type SolverInstance } from '../../src/scheduler/solver.ts';
 
 /** Every allocation, tried: the best profile there is. */
 function bruteForce(instance: SolverInstance): number[] {
@@ -37,13 +11,14 @@ function bruteForce(instance: SolverInstance): number[] {
   const choice: (number | null)[] = [];
   const walk = (p: number) => {
     if (p === instance.pupils.length) {
-      if (!feasible(instance, choice)) return;
-      const ranks = choice.map((j, i) => (j === null ? null : instance.pupils[i]!.wishes.indexOf(j) + 1));
-      const prof = profile(ranks, maxRank);
-      if (best === null || compare(prof, best) > 0) best = prof;
+      if (allocationProblems(instance, { placement: choice }).length > 0) return;
+      const byRank = new Array<number>(maxRank).fill(0);
+      for (const [i, j] of choice.entries()) if (j !== null) byRank[instance.pupils[i]!.wishes.indexOf(j)]!++;
+      const prof = profileOf({ placed: choice.filter((j) => j !== null).length, byRank });
+      if (best === null || compareProfiles(prof, best) > 0) best = prof;
       return;
     }
-    for (const option of [null, ...new Set(instance.pupils[p]!.wishes)]) {
+    for (const option of [null, ...new Set(instance.pupils[p]!.wishes.filter((j) => j >= 0 && j < instance.capacities.length))]) {
       choice[p] = option;
       walk(p + 1);
     }
@@ -52,12 +27,18 @@ function bruteForce(instance: SolverInstance): number[] {
   return best!;
 }
 
-function expectOptimal(instance: SolverInstance) {
+/** Solves, and holds the result to every check there is; returns it. */
+function solveChecked(instance: SolverInstance) {
   const result = solve(instance);
-  expect(feasible(instance, result.placement)).toBe(true);
+  expect(allocationProblems(instance, result)).toEqual([]);
   expect(checkCertificate(result.certificate)).toEqual([]);
-  const maxRank = Math.max(0, ...instance.pupils.map((p) => p.wishes.length));
-  expect(profile(result.rank, maxRank)).toEqual(bruteForce(instance));
+  expect(checkPrices(instance, result)).toEqual([]);
+  return result;
+}
+
+function expectOptimal(instance: SolverInstance) {
+  const result = solveChecked(instance);
+  expect(profileOf(result)).toEqual(bruteForce(instance));
   return result;
 }
 
@@ -110,6 +91,48 @@ describe('the solver, on hand-made cases', () => {
   it('leaves a pupil without wishes unplaced', () => {
     expect(expectOptimal({ pupils: [pupil('A')], capacities: [1] }).placement).toEqual([null]);
   });
+
+  it('counts ranks as the pupil entered them when a wish can no longer be granted (-1)', () => {
+    // Both are placed only if pupil 1 takes their third wish.
+    const result = expectOptimal({ pupils: [pupil('A', -1, 0), pupil('A', 0, -1, 1)], capacities: [1, 1] });
+    expect(result.rank).toEqual([2, 3]);
+    expect(result.byRank).toEqual([0, 1, 1]);
+  });
+
+  it('prices a contested placement at one first wish for one second wish, a free one at zero', () => {
+    // Three want placement 0 (one seat) first; placement 1 has room for all as second wish.
+    const result = expectOptimal({ pupils: [pupil('A', 0, 1), pupil('A', 0, 1), pupil('A', 0, 1)], capacities: [1, 5] });
+    expect(result.prices).toEqual([
+      [0, 1, -1],
+      [0, 0, 0],
+    ]);
+  });
+
+  it('prices a placement per school where a school cap binds', () => {
+    const result = expectOptimal({
+      pupils: [pupil('A', 0, 1), pupil('A', 0, 1), pupil('B', 0, 1)],
+      capacities: [2, 5],
+      schoolCaps: [{ placement: 0, school: 'A', cap: 1 }],
+    });
+    expect(result.prices[0]).toEqual([0, 0, 0]);
+    expect(result.schoolPrices).toEqual([{ placement: 0, school: 'A', price: [0, 1, -1] }]);
+  });
+});
+
+describe('the checks can fail', () => {
+  const instance: SolverInstance = { pupils: [pupil('A', 0, 1), pupil('A', 0, 1), pupil('A', 0, 1)], capacities: [1, 5] };
+
+  it('the certificate check finds a potential moved by one', () => {
+    const result = solve(instance);
+    const placementNode = 2 + 3;
+    result.certificate.potentials[placementNode * result.certificate.dims + 1]! += 1;
+    expect(checkCertificate(result.certificate)).not.toEqual([]);
+  });
+
+  it('the price check finds a contested placement priced at zero', () => {
+    const result = solve(instance);
+    expect(checkPrices(instance, { ...result, prices: [[0, 0, 0], [0, 0, 0]] })).not.toEqual([]);
+  });
 });
 
 describe('the lottery', () => {
@@ -127,69 +150,93 @@ describe('the lottery', () => {
   });
 });
 
-describe('the solver, on random small instances', () => {
-  const instances = fc
-    .record({ placements: fc.integer({ min: 1, max: 4 }), schools: fc.integer({ min: 1, max: 2 }) })
-    .chain(({ placements, schools }) =>
-      fc.record({
-        pupils: fc.array(
-          fc.record({
-            school: fc.integer({ min: 0, max: schools - 1 }).map((s) => `S${s}`),
-            wishes: fc.uniqueArray(fc.integer({ min: 0, max: placements - 1 }), { maxLength: Math.min(3, placements) }),
-          }),
-          { maxLength: 6 },
-        ),
-        capacities: fc.array(fc.integer({ min: 0, max: 3 }), { minLength: placements, maxLength: placements }),
-        schoolCaps: fc.array(
-          fc.record({ placement: fc.integer({ min: 0, max: placements - 1 }), school: fc.integer({ min: 0, max: schools - 1 }).map((s) => `S${s}`), cap: fc.integer({ min: 0, max: 2 }) }),
-          { maxLength: 2 },
-        ),
-      }),
-    )
-    .chain((i) => fc.option(fc.integer(), { nil: undefined }).map((seed) => ({ ...i, seed, schoolCaps: dedupeCaps(i.schoolCaps) })));
+/** Small rounds: up to 4 placements, 2 schools, 6 pupils, holes (-1), school caps, seeds. */
+const smallRounds = fc
+  .record({ placements: fc.integer({ min: 1, max: 4 }), schools: fc.integer({ min: 1, max: 2 }) })
+  .chain(({ placements, schools }) =>
+    fc.record({
+      pupils: fc.array(
+        fc.record({
+          school: fc.integer({ min: 0, max: schools - 1 }).map((s) => `S${s}`),
+          wishes: fc.array(fc.integer({ min: -1, max: placements - 1 }), { maxLength: Math.min(4, placements + 1) }),
+        }),
+        { maxLength: 6 },
+      ),
+      capacities: fc.array(fc.integer({ min: 0, max: 3 }), { minLength: placements, maxLength: placements }),
+      schoolCaps: fc.uniqueArray(
+        fc.record({ placement: fc.integer({ min: 0, max: placements - 1 }), school: fc.integer({ min: 0, max: schools - 1 }).map((s) => `S${s}`), cap: fc.integer({ min: 0, max: 2 }) }),
+        { maxLength: 2, selector: (c) => `${c.placement} ${c.school}` },
+      ),
+      seed: fc.option(fc.integer(), { nil: undefined }),
+    }),
+  );
 
-  it('never breaks a constraint, proves itself, and equals the best allocation found by trying them all', () => {
+/** Larger rounds made from a seed: skewed popularity, three schools, a cap, some holes. */
+function largerRound(placements: number, pupils: number, seed: number): SolverInstance {
+  let state = seed >>> 0 || 1;
+  const next = () => (state = (state * 1103515245 + 12345) >>> 0) / 2 ** 32;
+  return {
+    pupils: Array.from({ length: pupils }, (_, i) => ({
+      school: `S${i % 3}`,
+      wishes: Array.from({ length: 5 }, () => (next() < 0.05 ? -1 : Math.floor(placements * next() ** 2))),
+    })),
+    capacities: Array.from({ length: placements }, () => Math.floor(next() * 5)),
+    schoolCaps: [
+      { placement: 0, school: 'S0', cap: 1 },
+      { placement: 1, school: 'S1', cap: 2 },
+    ],
+    seed,
+  };
+}
+
+describe('the solver, on random small instances', () => {
+  it('never breaks a constraint, proves itself, explains itself by prices, and equals the best allocation found by trying them all', () => {
     fc.assert(
-      fc.property(instances, (instance) => {
+      fc.property(smallRounds, (instance) => {
         expectOptimal(instance);
       }),
-      { numRuns: 300 },
+      { numRuns: 600 },
+    );
+  });
+
+  it('finds the same rank profile as the reference (vector-cost) solver', () => {
+    fc.assert(
+      fc.property(smallRounds, (instance) => {
+        expect(profileOf(solve(instance))).toEqual(profileOf(solveReference(instance)));
+      }),
+      { numRuns: 600 },
     );
   });
 });
 
 describe('the solver, on random instances too large to try every allocation', () => {
-  const larger = fc.record({
-    placements: fc.integer({ min: 5, max: 250 }),
-    pupils: fc.integer({ min: 20, max: 1000 }),
-    seed: fc.integer(),
-  });
+  const larger = fc.record({ placements: fc.integer({ min: 5, max: 120 }), pupils: fc.integer({ min: 20, max: 400 }), seed: fc.integer() });
 
-  it('proves every result with its certificate (no cheaper allocation exists) and keeps every constraint', () => {
+  it('proves and prices every result and matches the reference solver', () => {
     fc.assert(
       fc.property(larger, ({ placements, pupils, seed }) => {
-        let state = seed >>> 0 || 1;
-        const next = () => ((state = (state * 1103515245 + 12345) >>> 0) / 2 ** 32);
-        const instance: SolverInstance = {
-          // Popularity skewed towards low numbers, as a few companies are much wanted.
-          pupils: Array.from({ length: pupils }, (_, i) => ({
-            school: `S${i % 3}`,
-            wishes: [...new Set(Array.from({ length: 5 }, () => Math.floor(placements * next() ** 2)))],
-          })),
-          capacities: Array.from({ length: placements }, () => Math.floor(next() * 5)),
-          schoolCaps: [{ placement: 0, school: 'S0', cap: 1 }],
-        };
-        const result = solve(instance);
-        expect(feasible(instance, result.placement)).toBe(true);
-        expect(checkCertificate(result.certificate)).toEqual([]);
+        const instance = largerRound(placements, pupils, seed);
+        const result = solveChecked(instance);
+        const reference = solveReference(instance);
+        expect(checkCertificate(reference.certificate)).toEqual([]);
+        expect(profileOf(result)).toEqual(profileOf(reference));
       }),
-      { numRuns: 25 },
+      { numRuns: 40 },
+    );
+  });
+
+  it('gives the same allocation for the same seed, and the same rank profile for every seed', () => {
+    fc.assert(
+      fc.property(larger, fc.integer(), ({ placements, pupils, seed }, otherSeed) => {
+        const instance = largerRound(placements, pupils, seed);
+        const once = solve(instance);
+        const again = solve(structuredClone(instance));
+        expect(again.placement).toEqual(once.placement);
+        expect(again.prices).toEqual(once.prices);
+        const other = solve({ ...instance, seed: otherSeed });
+        expect(profileOf(other)).toEqual(profileOf(once));
+      }),
+      { numRuns: 20 },
     );
   });
 });
-
-function dedupeCaps(caps: { placement: number; school: string; cap: number }[]) {
-  const seen = new Map<string, { placement: number; school: string; cap: number }>();
-  for (const c of caps) seen.set(`${c.placement} ${c.school}`, c);
-  return [...seen.values()];
-}
