@@ -10,6 +10,7 @@ import { newBookingRow, toBooking, type Booking, type BookingActor } from './boo
 import * as repo from './bookings.repository.ts';
 import { rethrowAsBookingError } from './constraints.ts';
 import { nameable, sendNotices, type NotifyDeps } from './notifications.ts';
+import { roundHoldReason } from '../scheduler/round-holds.ts';
 
 export { cancelBooking, cancelBookingsOfCancelledSlots, cancelLiveBookingsOfPupils, promoteWaitlisted } from './cancellation.service.ts';
 export type { Booking, BookingActor } from './booking.ts';
@@ -29,8 +30,8 @@ export const MAX_GROUP = 200;
 /** The actor of a request: the signed-in user, and whether it came through a page or the API. */
 export const actorOf = (user: SessionUser, via: 'ui' | 'api', ip: string | null): BookingActor => ({ userId: user.id, role: user.role, via, ip });
 
-/** Why a slot cannot be booked now, or null when it can. */
-export function closedReason(slot: repo.LockedSlot, now: DateTime, locale: Locale): string | null {
+/** Why a slot cannot be booked now, or null when it can; `held` is a round's hold on it, if any (round-holds.ts). */
+export function closedReason(slot: repo.LockedSlot, now: DateTime, locale: Locale, held: string | null = null): string | null {
   const t = translator(locale);
   const nowIso = toDbInstant(now);
   if (slot.status === 'cancelled') return t('bookings.closed_cancelled');
@@ -39,7 +40,7 @@ export function closedReason(slot: repo.LockedSlot, now: DateTime, locale: Local
   if (slot.booking_opens_at && nowIso < slot.booking_opens_at) return t('bookings.closed_not_yet', { when: formatDateTime(slot.booking_opens_at, locale) });
   // Booking closes at a midnight, the end of the last day one could book: name that day.
   if (slot.booking_closes_at && slot.booking_closes_at <= nowIso) return t('bookings.closed_window', { when: formatDate(fromDbInstant(slot.booking_closes_at).minus({ milliseconds: 1 }), locale) });
-  return null;
+  return held;
 }
 
 interface Problem {
@@ -66,7 +67,7 @@ export async function bookPupils(db: Db, deps: BookingDeps, user: SessionUser, a
   const slot = await repo.lockSlot(db, request.slotId);
   if (!slot || slot.published_at === null) throw notFound();
   if (!(await repo.schoolWorksWithCompany(db, user.schoolId, slot.company_id))) throw notFound();
-  const why = closedReason(slot, now, locale);
+  const why = closedReason(slot, now, locale, await roundHoldReason(db, slot, user.schoolId, now, locale));
   if (why) throw new AppError('slot_not_open', { params: { why } });
 
   const pupils = await repo.lockPupils(db, pupilIds);

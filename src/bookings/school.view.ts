@@ -11,6 +11,7 @@ import { getVisibleSlot } from '../slots/slots.service.ts';
 import { slotView } from '../slots/slots.view.ts';
 import { formatDate, formatDateTime, formatRange, fromDbInstant, toDbInstant, ZONE } from '../time/stockholm.ts';
 import { closedReason } from './booking.service.ts';
+import { roundHoldReason } from '../scheduler/round-holds.ts';
 import { isLate } from './cancellation.service.ts';
 import * as repo from './bookings.repository.ts';
 
@@ -81,7 +82,7 @@ export async function bookFormView(db: Db, user: SessionUser, slotId: string, cl
     slot: slotView(slot, t, locale),
     seats: t('school_bookings.seats', { left: slot.seatsLeft, capacity: slot.capacity }),
     waitlist: waiting === 0 ? t('school_bookings.waitlist_none') : waiting === 1 ? t('school_bookings.waitlist_one') : t('school_bookings.waitlist_many', { count: waiting }),
-    closed: closedReason(row, now, locale),
+    closed: closedReason(row, now, locale, await roundHoldReason(db, row, schoolId, now, locale)),
     className: className ?? '',
     classOptions: [{ value: '', label: t('school_bookings.all_classes') }, ...classes.map((c) => ({ value: c.className, label: c.className }))],
     hasPupils: classes.length > 0,

@@ -1,6 +1,120 @@
+import { z } from 'zod';
 import type { ApiRoute } from '../api/api.routes.ts';
+import { actorOf } from '../bookings/booking.service.ts';
+import type { Db } from '../db/database.ts';
+import { inTransaction } from '../db/transaction.ts';
 import type { AppDeps } from '../http/context.ts';
+import { AppError } from '../http/errors.ts';
+import { idSchema } from '../organisations/organisations.schemas.ts';
+import { commitAllocation } from './allocation-commit.ts';
+import { allocationResults, getAllocation, MAX_SEED, startAllocation, waitForAllocation } from './allocation.service.ts';
+import type { Allocation } from './allocation.ts';
 
-export function allocationApiRoutes(_deps: AppDeps): ApiRoute[] {
-  return [];
+const runParams = z.object({ id: idSchema, allocationId: idSchema });
+const roundParams = z.object({ id: idSchema });
+
+export const allocationRequestSchema = z
+  .object({
+    seed: z.number().int().min(0).max(MAX_SEED).optional().describe('The lottery that settles ties; the same seed gives the same result. Random when left out.'),
+    early: z.boolean().optional().describe('Run although the wish window is still open (otherwise 409 wishes_still_open).'),
+  })
+  .strict();
+
+const OUTCOMES = ['placed', 'placed_without_wish', 'unplaced', 'already_booked', 'no_wishes', 'no_eligible_placement'] as const;
+
+const metricsSchema = z.object({
+  pupils: z.number().int().describe('Every pupil of the round: placed + unplaced + alreadyBooked.'),
+  placed: z.number().int().describe('Placed by this allocation (from a wish, or in a free seat without one).'),
+  unplaced: z.number().int(),
+  byRank: z.array(z.number().int()).describe('byRank[r − 1]: how many got their wish of rank r.'),
+  alreadyBooked: z.number().int().describe('Booked into the round by hand before the run: not placed again.'),
+  wishing: z.number().int(),
+  placedWithoutWish: z.number().int(),
+  certificate: z.union([z.literal('holds'), z.array(z.string())]).describe("'holds' when the optimality certificate checked out; else the problems found."),
+});
+
+export const allocationResponseSchema = z.object({
+  id: z.string(),
+  seed: z.number().int(),
+  status: z.enum(['running', 'ready', 'failed', 'committed']),
+  progress: z.number().int().min(0).max(100),
+  metrics: metricsSchema.nullable().describe('Null until the run is ready.'),
+  results: z.array(
+    z.object({
+      pupilId: z.string(),
+      placementId: z.string().nullable().describe('A slot id, or a series id; null for a pupil this allocation does not place.'),
+      rank: z.number().int().nullable().describe('The rank (1-based) of the wish granted; null when unplaced or placed without a wish.'),
+      outcome: z.enum(OUTCOMES),
+    }),
+  ),
+});
+
+export const commitResponseSchema = z.object({ id: z.string(), status: z.literal('committed'), bookings: z.number().int().describe('Bookings made: one per slot (a series has several).') });
+
+async function previewJson(db: Db, allocation: Allocation) {
+  const m = allocation.metrics;
+  const ready = m !== null && (allocation.status === 'ready' || allocation.status === 'committed');
+  const results = ready ? await allocationResults(db, allocation.id) : [];
+  return {
+    id: allocation.id,
+    seed: allocation.seed,
+    status: allocation.status,
+    progress: allocation.progress,
+    metrics: ready ? { pupils: m.pupils, placed: m.placed, unplaced: m.unplaced, byRank: m.byRank, alreadyBooked: m.alreadyBooked, wishing: m.wishing, placedWithoutWish: m.placedWithoutWish, certificate: m.certificate } : null,
+    results: results.map((r) => ({ pupilId: r.pupilId, placementId: r.placementId, rank: r.rank, outcome: r.outcome })),
+  };
+}
+
+/** POST/GET /api/v1/rounds/{id}/allocations…: run a preview, read it, commit it. */
+export function allocationApiRoutes(deps: AppDeps): ApiRoute[] {
+  const { db } = deps;
+  return [
+    {
+      method: 'post',
+      path: '/rounds/:id/allocations',
+      operationId: 'createAllocation',
+      access: ['network_coordinator'],
+      summary:
+        "Run the round's allocation as a preview and answer when it is done (the solve runs in a worker thread). Allowed once the wish window has closed, or earlier with early: true. " +
+        'Nothing is booked until the preview is committed.',
+      params: roundParams,
+      body: allocationRequestSchema,
+      response: allocationResponseSchema,
+      status: 201,
+      errors: ['not_found', 'wishes_still_open', 'round_committed'],
+      handler: async ({ req, body, params, user }) => {
+        const { allocation } = await startAllocation(db, deps, user, params.id, { seed: body.seed, early: body.early }, req.ctx.now);
+        await waitForAllocation(allocation.id);
+        const { allocation: done } = await getAllocation(db, user, params.id, allocation.id, req.ctx.now);
+        if (done.status === 'failed') throw new AppError('internal_error');
+        return previewJson(db, done);
+      },
+    },
+    {
+      method: 'get',
+      path: '/rounds/:id/allocations/:allocationId',
+      operationId: 'getAllocation',
+      access: ['network_coordinator'],
+      summary: 'One allocation run of the round: its status and progress, and once ready its metrics and one result per pupil.',
+      params: runParams,
+      response: allocationResponseSchema,
+      status: 200,
+      errors: ['not_found'],
+      handler: async ({ req, params, user }) => previewJson(db, (await getAllocation(db, user, params.id, params.allocationId, req.ctx.now)).allocation),
+    },
+    {
+      method: 'post',
+      path: '/rounds/:id/allocations/:allocationId/commit',
+      operationId: 'commitAllocation',
+      access: ['network_coordinator'],
+      summary:
+        "Commit a ready preview: every placed pupil is booked (one booking per slot of a series), in one transaction, and each school's counsellors and each company's coordinators get a summary. " +
+        '409 allocation_stale when anything the preview read has changed since (then run a new preview); nothing is booked then.',
+      params: runParams,
+      response: commitResponseSchema,
+      status: 200,
+      errors: ['not_found', 'allocation_stale', 'allocation_not_ready', 'round_committed'],
+      handler: async ({ req, params, user }) => inTransaction(db, (trx) => commitAllocation(trx, deps, user, actorOf(user, 'api', req.ctx.ip), params.id, params.allocationId, req.ctx.now)),
+    },
+  ];
 }

@@ -1,0 +1,74 @@
+import type { DateTime } from 'luxon';
+import { bookAllocation, type AllocatedSeat, type SchoolSummary } from '../bookings/allocation-booking.ts';
+import type { BookingActor } from '../bookings/booking.ts';
+import { lockSlots } from '../bookings/bookings.repository.ts';
+import type { NotifyDeps } from '../bookings/notifications.ts';
+import { isPostgres, type Db } from '../db/database.ts';
+import { isUniqueViolation } from '../db/unique-violation.ts';
+import type { SessionUser } from '../http/context.ts';
+import { AppError, forbidden, notFound } from '../http/errors.ts';
+import { toDbInstant } from '../time/stockholm.ts';
+import { inputFingerprint, readAllocationInput } from './allocation-input.ts';
+import { allocationResults } from './allocation.service.ts';
+import * as repo from './allocation.repository.ts';
+import type { AllocationMetrics } from './allocation.ts';
+import { placementsOfRound } from './placements.ts';
+import { lockRound } from './rounds.repository.ts';
+
+export interface CommitReceipt {
+  id: string;
+  status: 'committed';
+  /** Bookings made (a series placement makes one per slot). */
+  bookings: number;
+}
+
+/** The system actor's audit trail entry (the CLI). */
+export const SYSTEM_ACTOR: BookingActor = { userId: null, role: null, via: 'system', ip: null };
+
+/**
+ * Commits a ready run: its results become confirmed bookings, all in the caller's ONE
+ * transaction (`trx`, from inTransaction). The round is locked (and refused when already
+ * committed), then the round's slots in id order, and what the preview read is read again
+ * under those locks: if anything differs (a seat booked by hand, a wish changed, a slot
+ * cancelled…) the commit is refused as stale and nothing is written.
+ */
+export async function commitAllocation(trx: Db, deps: NotifyDeps, user: SessionUser | null, actor: BookingActor, roundId: string, allocationId: string, now: DateTime): Promise<CommitReceipt> {
+  if (user && user.role !== 'network_coordinator') throw forbidden();
+  const round = await lockRound(trx, roundId, isPostgres(trx));
+  if (!round || (user && user.networkId !== round.networkId)) throw notFound();
+  if (round.committedAllocationId) throw new AppError('round_committed');
+  const row = await repo.lockAllocationRow(trx, allocationId);
+  if (!row || row.round_id !== round.id) throw notFound();
+  if (row.status !== 'ready' || !row.input_hash || !row.metrics) throw new AppError('allocation_not_ready');
+
+  const { all } = await placementsOfRound(trx, round, now);
+  const slotIds = all.flatMap((p) => p.slotIds).sort();
+  // In id order, a thousand at a time (well under both databases' limits on bound values).
+  for (let i = 0; i < slotIds.length; i += 1000) await lockSlots(trx, slotIds.slice(i, i + 1000));
+  const settings = { placeWithoutWishes: round.placeWithoutWishes, schoolShareCaps: round.schoolShareCaps };
+  const input = await readAllocationInput(trx, round, settings, now);
+  if (inputFingerprint(input) !== row.input_hash) throw new AppError('allocation_stale');
+
+  const byId = new Map(input.placements.map((p) => [p.id, p]));
+  const seats: AllocatedSeat[] = [];
+  for (const result of await allocationResults(trx, allocationId)) {
+    if (result.placementId === null) continue;
+    const placement = byId.get(result.placementId);
+    if (!placement) throw new AppError('allocation_stale');
+    seats.push({ pupilId: result.pupilId, schoolId: result.schoolId, slots: placement.slotIds.map((id, i) => ({ id, starts_at: placement.times[i]!.startsAt, ends_at: placement.times[i]!.endsAt })) });
+  }
+  const metrics = JSON.parse(row.metrics) as AllocationMetrics;
+  const schools: SchoolSummary[] = metrics.schools.map((s) => ({ schoolId: s.schoolId, pupils: s.pupils, placed: s.placed + s.alreadyBooked, firstWish: s.byRank[0] ?? 0, unplaced: s.unplaced }));
+  const bookings = await bookAllocation(trx, deps, actor, { allocationId, roundId: round.id, roundName: round.name, seats, schools }, now);
+
+  const at = toDbInstant(now);
+  try {
+    await repo.markCommitted(trx, allocationId, user?.id ?? null, at);
+  } catch (error) {
+    // Two commits of the round at once: the database allows one committed run per round.
+    if (isUniqueViolation(error, 'allocations', 'round_id') || isUniqueViolation(error, 'allocations', 'one_committed')) throw new AppError('round_committed');
+    throw error;
+  }
+  await repo.setRoundCommitted(trx, round.id, allocationId, at);
+  return { id: allocationId, status: 'committed', bookings };
+}

@@ -1,0 +1,191 @@
+import { createHash } from 'node:crypto';
+import type { DateTime } from 'luxon';
+import type { Db } from '../db/database.ts';
+import { bookingsAgainstRound } from './eligibility.ts';
+import { fitsGrade, placementsOfRound, type Placement } from './placements.ts';
+import type { Round } from './round.ts';
+import type { SolverPupil } from './solver.ts';
+
+/**
+ * Everything an allocation reads, and the solver's instance made from it. Reading is the only
+ * I/O here; building the instance and the fingerprint are pure, so a commit can read again
+ * inside its transaction and refuse when anything differs from what the preview saw.
+ */
+export interface RoundPupil {
+  id: string;
+  schoolId: string;
+  grade: string;
+}
+
+export interface AllocationSettings {
+  placeWithoutWishes: boolean;
+  schoolShareCaps: boolean;
+}
+
+export interface AllocationInput {
+  round: Pick<Round, 'id' | 'grades' | 'schools'>;
+  settings: AllocationSettings;
+  /** The round's placements (index = the solver's placement index). */
+  placements: Placement[];
+  /** School id → the placements inside its prao dates. */
+  bySchool: Map<string, Placement[]>;
+  /** The pupils of the participating schools in the round's grades, by id. */
+  pupils: RoundPupil[];
+  /** Pupil id → wished placement ids by rank (index rank − 1; null where no wish has that rank). */
+  wishes: Map<string, (string | null)[]>;
+  bookedByHand: Map<string, string>;
+  clashes: Map<string, Set<string>>;
+}
+
+/** Why a wish can no longer be granted (it stays in the pupil's list as a hole). */
+export type HoleReason = 'gone' | 'outside_dates' | 'wrong_grade' | 'clash';
+
+async function pupilsOfRound(db: Db, round: Round): Promise<RoundPupil[]> {
+  const schoolIds = round.schools.map((s) => s.schoolId);
+  if (schoolIds.length === 0 || round.grades.length === 0) return [];
+  const rows = await db
+    .selectFrom('pupils')
+    .select(['id', 'school_id', 'grade'])
+    .where('school_id', 'in', schoolIds)
+    .where('grade', 'in', round.grades)
+    .execute();
+  // Sorted here, not by the database, whose collation may differ: the same pupils, the same order.
+  return rows.map((r) => ({ id: r.id, schoolId: r.school_id, grade: r.grade })).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+async function wishesOfRound(db: Db, roundId: string, pupils: ReadonlySet<string>): Promise<Map<string, (string | null)[]>> {
+  const rows = await db.selectFrom('round_wishes').select(['pupil_id', 'rank', 'placement_id']).where('round_id', '=', roundId).orderBy('pupil_id').orderBy('rank').execute();
+  const wishes = new Map<string, (string | null)[]>();
+  for (const row of rows) {
+    // Wishes of pupils no longer in the round (another grade now, removed) are not read.
+    if (!pupils.has(row.pupil_id)) continue;
+    const list = wishes.get(row.pupil_id) ?? [];
+    while (list.length < row.rank - 1) list.push(null);
+    list[row.rank - 1] = row.placement_id;
+    wishes.set(row.pupil_id, list);
+  }
+  return wishes;
+}
+
+/** Reads what an allocation of the round needs, as of `now`. */
+export async function readAllocationInput(db: Db, round: Round, settings: AllocationSettings, now: DateTime): Promise<AllocationInput> {
+  const { all, bySchool } = await placementsOfRound(db, round, now);
+  const pupils = await pupilsOfRound(db, round);
+  const wishes = await wishesOfRound(db, round.id, new Set(pupils.map((p) => p.id)));
+  const { bookedByHand, clashes } = await bookingsAgainstRound(db, round.schools.map((s) => s.schoolId), all, now);
+  return { round, settings, placements: all, bySchool, pupils, wishes, bookedByHand, clashes };
+}
+
+/** Lookups for holeReason, made once per plan. */
+export interface Eligibility {
+  index: Map<string, number>;
+  /** School id → the ids of the placements inside its dates. */
+  ofSchool: Map<string, Set<string>>;
+}
+
+export function eligibilityOf(input: AllocationInput): Eligibility {
+  return { index: placementIndex(input.placements), ofSchool: new Map([...input.bySchool].map(([school, list]) => [school, new Set(list.map((p) => p.id))])) };
+}
+
+/** Why this pupil cannot have this placement, or null when they can. */
+export function holeReason(input: AllocationInput, pupil: RoundPupil, placementId: string, { index, ofSchool }: Eligibility): HoleReason | null {
+  const at = index.get(placementId);
+  if (at === undefined) return 'gone';
+  if (!ofSchool.get(pupil.schoolId)?.has(placementId)) return 'outside_dates';
+  if (!fitsGrade(input.placements[at]!, pupil.grade)) return 'wrong_grade';
+  if (input.clashes.get(pupil.id)?.has(placementId)) return 'clash';
+  return null;
+}
+
+/** The solver's part of the work, and how to read its answer back. */
+export interface AllocationPlan {
+  /** The pupils with wishes, in the solver's order. */
+  wishing: RoundPupil[];
+  /** Their lists for the solver: placement indexes by rank, −1 for a hole. */
+  solverPupils: SolverPupil[];
+  /** Per wishing pupil: the holes, by rank. */
+  holes: Map<number, HoleReason>[];
+  /** The wished placement ids, by rank (as entered; null where no wish has that rank). */
+  wishIds: (string | null)[][];
+  capacities: number[];
+  /** Pupils without wishes, and what each could be given (when the round places them). */
+  withoutWishes: RoundPupil[];
+  leftoverCandidates: number[][];
+  alreadyBooked: RoundPupil[];
+}
+
+export function placementIndex(placements: readonly Placement[]): Map<string, number> {
+  return new Map(placements.map((p, i) => [p.id, i]));
+}
+
+/** Pure: the solver's instance from what was read. */
+export function planAllocation(input: AllocationInput): AllocationPlan {
+  const eligibility = eligibilityOf(input);
+  const { index } = eligibility;
+  const plan: AllocationPlan = {
+    wishing: [],
+    solverPupils: [],
+    holes: [],
+    wishIds: [],
+    capacities: input.placements.map((p) => p.freeSeats),
+    withoutWishes: [],
+    leftoverCandidates: [],
+    alreadyBooked: [],
+  };
+  for (const pupil of input.pupils) {
+    if (input.bookedByHand.has(pupil.id)) {
+      plan.alreadyBooked.push(pupil);
+      continue;
+    }
+    const wishes = input.wishes.get(pupil.id) ?? [];
+    if (wishes.some((w) => w !== null)) {
+      const holes = new Map<number, HoleReason>();
+      const list = wishes.map((id, i) => {
+        // A missing rank is a hole too: the ranks stay as the pupil entered them.
+        const why = id === null ? 'gone' : holeReason(input, pupil, id, eligibility);
+        if (why) holes.set(i + 1, why);
+        return why ? -1 : index.get(id!)!;
+      });
+      plan.wishing.push(pupil);
+      plan.solverPupils.push({ school: pupil.schoolId, wishes: list });
+      plan.holes.push(holes);
+      plan.wishIds.push(wishes);
+    } else {
+      plan.withoutWishes.push(pupil);
+      if (input.settings.placeWithoutWishes) {
+        const clashes = input.clashes.get(pupil.id);
+        const fitting = (input.bySchool.get(pupil.schoolId) ?? []).filter((p) => fitsGrade(p, pupil.grade) && !clashes?.has(p.id));
+        plan.leftoverCandidates.push(fitting.map((p) => index.get(p.id)!));
+      } else {
+        plan.leftoverCandidates.push([]);
+      }
+    }
+  }
+  return plan;
+}
+
+/**
+ * The fingerprint of everything a run read: the placements (slots, times, free seats, grades),
+ * the schools' dates, the pupils (school, grade), their wishes, who is booked by hand and
+ * what clashes, and the settings. Canonical: sorted by id, so the same state gives the same hash.
+ */
+export function inputFingerprint(input: AllocationInput): string {
+  const hash = createHash('sha256');
+  const put = (value: unknown) => hash.update(JSON.stringify(value) + '\n');
+  put({ v: 1, settings: input.settings, grades: [...input.round.grades].sort(), schools: input.round.schools.map((s) => [s.schoolId, s.from, s.to]).sort() });
+  const placements = [...input.placements].sort((a, b) => (a.id < b.id ? -1 : 1));
+  for (const p of placements) put(['p', p.id, p.kind, p.slotIds, p.times.map((t) => [t.startsAt, t.endsAt]), p.freeSeats, p.grades]);
+  for (const [schoolId, list] of [...input.bySchool].sort((a, b) => (a[0] < b[0] ? -1 : 1))) put(['s', schoolId, list.map((p) => p.id).sort()]);
+  for (const pupil of input.pupils) {
+    put([
+      'u',
+      pupil.id,
+      pupil.schoolId,
+      pupil.grade,
+      input.wishes.get(pupil.id) ?? [],
+      input.bookedByHand.get(pupil.id) ?? null,
+      [...(input.clashes.get(pupil.id) ?? [])].sort(),
+    ]);
+  }
+  return hash.digest('hex');
+}

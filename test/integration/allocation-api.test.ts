@@ -1,0 +1,116 @@
+import supertest from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestContext, type TestContext } from '../support/app.ts';
+import { apiGet, apiUser, expectApiError } from '../support/api.ts';
+import { book, worldSlot } from '../support/bookings.ts';
+import { putWishes, type RoundWorld } from '../support/rounds.ts';
+import { allocationWorld, apiAllocate, apiCommit, outsideSchool } from '../support/allocation.ts';
+
+describe('the allocation API', () => {
+  let ctx: TestContext;
+  let world: RoundWorld;
+  let token: string;
+  const slot: Record<string, string> = {};
+
+  beforeAll(async () => {
+    ctx = await createTestContext();
+    world = await allocationWorld(ctx, { schools: 1, pupils: 3 });
+    token = world.networkCoordinator.token;
+    slot.a = (await worldSlot(ctx, world, '2027-04-06T08:00', '2027-04-06T12:00', { capacity: 1 }, 0)).id;
+    slot.b = (await worldSlot(ctx, world, '2027-04-07T08:00', '2027-04-07T12:00', { capacity: 1 }, 1)).id;
+    const [p1, p2, p3] = world.schools[0]!.pupils;
+    await putWishes(ctx, world.round.id, p1!.id, [{ id: slot.a! }, { id: slot.b! }]);
+    await putWishes(ctx, world.round.id, p2!.id, [{ id: slot.a! }, { id: slot.b! }]);
+    await putWishes(ctx, world.round.id, p3!.id, [{ id: slot.a! }]);
+  });
+  afterAll(() => ctx.close());
+
+  it('runs a preview and answers 201 with the seed, the metrics and one result per pupil', async () => {
+    const res = await apiAllocate(ctx, world.round.id, { seed: 7 }, token);
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ id: expect.any(String), seed: 7, status: 'ready', progress: 100, metrics: { pupils: 3, placed: 2, unplaced: 1, byRank: [1, 1] } });
+    expect(res.body.results).toHaveLength(3);
+    const unplaced = res.body.results.filter((r: { placementId: string | null }) => r.placementId === null);
+    expect(unplaced).toEqual([expect.objectContaining({ placementId: null, rank: null })]);
+    const ranks = res.body.results.map((r: { rank: number | null }) => r.rank).sort();
+    expect(ranks).toEqual([1, 2, null]);
+  });
+
+  it('gives the same preview for the same seed', async () => {
+    const first = await apiAllocate(ctx, world.round.id, { seed: 11 }, token);
+    const second = await apiAllocate(ctx, world.round.id, { seed: 11 }, token);
+    expect(second.body.results).toEqual(first.body.results);
+  });
+
+  it('picks a seed when none is given, and shows it', async () => {
+    const res = await apiAllocate(ctx, world.round.id, {}, token);
+    expect(res.status).toBe(201);
+    expect(Number.isInteger(res.body.seed)).toBe(true);
+  });
+
+  it('reads a run back with its status and progress', async () => {
+    const created = await apiAllocate(ctx, world.round.id, { seed: 7 }, token);
+    const res = await apiGet(ctx, `/rounds/${world.round.id}/allocations/${created.body.id}`, token);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual(created.body);
+  });
+
+  it('names a bad seed and an unknown field', async () => {
+    expect(expectApiError(await apiAllocate(ctx, world.round.id, { seed: -1 }, token), 422, 'validation_failed')).toHaveProperty('seed');
+    expect(expectApiError(await apiAllocate(ctx, world.round.id, { seed: 2 ** 31 }, token), 422, 'validation_failed')).toHaveProperty('seed');
+    expect(expectApiError(await apiAllocate(ctx, world.round.id, { seeds: 1 }, token), 422, 'validation_failed')).toHaveProperty('seeds');
+  });
+
+  it('is 404 for a round of another network, and for a run of another round', async () => {
+    const stranger = await apiUser(ctx, 'network_coordinator');
+    expectApiError(await apiAllocate(ctx, world.round.id, {}, stranger.token), 404, 'not_found');
+    expectApiError(await apiGet(ctx, `/rounds/${world.round.id}/allocations/nope`, token), 404, 'not_found');
+  });
+
+  it('refuses counsellors and companies', async () => {
+    const counsellor = world.schools[0]!.counsellor.token;
+    expectApiError(await apiAllocate(ctx, world.round.id, {}, counsellor), 403, 'forbidden');
+    const company = await apiUser(ctx, 'company_coordinator', world.company.id);
+    expectApiError(await apiAllocate(ctx, world.round.id, {}, company.token), 403, 'forbidden');
+    const run = await apiAllocate(ctx, world.round.id, { seed: 1 }, token);
+    expectApiError(await apiCommit(ctx, world.round.id, run.body.id, counsellor), 403, 'forbidden');
+    expectApiError(await apiCommit(ctx, world.round.id, run.body.id, company.token), 403, 'forbidden');
+  });
+
+  it('refuses a commit with allocation_stale when a seat was booked by hand since the preview', async () => {
+    const run = await apiAllocate(ctx, world.round.id, { seed: 3 }, token);
+    const other = await outsideSchool(ctx, world, 1);
+    await book(ctx, other, slot.b!, other.pupils);
+    expectApiError(await apiCommit(ctx, world.round.id, run.body.id, token), 409, 'allocation_stale');
+    const booked = await ctx.db.selectFrom('bookings').select('id').where('school_id', '=', world.schools[0]!.school.id).execute();
+    expect(booked).toEqual([]);
+  });
+
+  it('commits a fresh preview: 200 with the bookings made, and 409 for a second commit', async () => {
+    const run = await apiAllocate(ctx, world.round.id, { seed: 3 }, token);
+    expect(run.body.metrics.placed).toBe(1);
+    const res = await apiCommit(ctx, world.round.id, run.body.id, token);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ id: run.body.id, status: 'committed', bookings: 1 });
+    expectApiError(await apiCommit(ctx, world.round.id, run.body.id, token), 409, 'round_committed');
+    expect((await apiGet(ctx, `/rounds/${world.round.id}/allocations/${run.body.id}`, token)).body.status).toBe('committed');
+    expectApiError(await apiAllocate(ctx, world.round.id, {}, token), 409, 'round_committed');
+  });
+
+  it('waits for wishes to close unless asked to run early', async () => {
+    const open = await allocationWorld(ctx, { pupils: 1, round: { wishesCloseAt: '2027-03-31T22:00:00.000Z' } });
+    expectApiError(await apiAllocate(ctx, open.round.id, {}, open.networkCoordinator.token), 409, 'wishes_still_open');
+    expect((await apiAllocate(ctx, open.round.id, { early: true }, open.networkCoordinator.token)).status).toBe(201);
+  });
+
+  it('is in the OpenAPI document with its request and answers', async () => {
+    const doc = (await supertest(ctx.app).get('/api/v1/openapi.json')).body;
+    const create = doc.paths['/rounds/{id}/allocations'].post;
+    expect(create.operationId).toBe('createAllocation');
+    expect(Object.keys(create.requestBody.content['application/json'].schema.properties)).toEqual(['seed', 'early']);
+    expect(create.responses['201'].content['application/json'].schema.properties).toHaveProperty('results');
+    expect(create.responses['409'].description).toContain('wishes_still_open');
+    expect(doc.paths['/rounds/{id}/allocations/{allocationId}'].get.operationId).toBe('getAllocation');
+    expect(doc.paths['/rounds/{id}/allocations/{allocationId}/commit'].post.responses['409'].description).toContain('allocation_stale');
+  });
+});

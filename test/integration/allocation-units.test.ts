@@ -1,0 +1,118 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { inputFingerprint, type AllocationInput } from '../../src/scheduler/allocation-input.ts';
+import { placeLeftover } from '../../src/scheduler/allocation-leftover.ts';
+import { runAllocationJob, type AllocationJob } from '../../src/scheduler/allocation-run.ts';
+import { runInWorker } from '../../src/scheduler/allocation-runner.ts';
+import type { Placement } from '../../src/scheduler/placements.ts';
+import { solve } from '../../src/scheduler/solver.ts';
+
+// The allocation's pure parts: the worker, the pass for pupils without wishes, the fingerprint.
+
+describe('the allocation worker', () => {
+  const job: AllocationJob = {
+    pupils: [
+      { school: 'a', wishes: [0, 1] },
+      { school: 'b', wishes: [0] },
+      { school: 'a', wishes: [-1, 1] },
+    ],
+    capacities: [1, 1, 2],
+    seed: 11,
+    schoolShareCaps: false,
+    leftover: [[2], [0, 2]],
+  };
+
+  it('gives the same outcome in a worker thread as in place', async () => {
+    const stages: string[] = [];
+    const outcome = await runInWorker(job, (stage) => stages.push(stage));
+    expect(outcome).toEqual(runAllocationJob(job));
+    expect(stages).toEqual(['solving', 'explaining', 'leftover']);
+  });
+
+  it('places pupils without wishes only in the seats the others left', () => {
+    const outcome = runAllocationJob(job);
+    const used = outcome.placement.filter((j) => j === 2).length + outcome.leftover.filter((j) => j === 2).length;
+    expect(used).toBeLessThanOrEqual(2);
+    expect(outcome.leftover).toContain(2);
+    expect(outcome.leftover.filter((j) => j === 0)).toEqual([]);
+  });
+});
+
+describe('placing pupils without wishes', () => {
+  it('moves a pupil to make room when that places one more', () => {
+    for (let seed = 1; seed <= 20; seed++) {
+      const placed = placeLeftover([[0, 1], [0]], [1, 1], seed);
+      expect(placed.filter((j) => j !== null), `seed ${seed}`).toHaveLength(2);
+      expect(placed[1]).toBe(0);
+    }
+  });
+
+  it('places as many as any allocation could, never over a seat count, each in one of their candidates', () => {
+    const instance = fc.record({
+      capacities: fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 6 }),
+      candidates: fc.array(fc.uniqueArray(fc.integer({ min: 0, max: 5 }), { maxLength: 4 }), { maxLength: 14 }),
+      seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+    });
+    fc.assert(
+      fc.property(instance, ({ capacities, candidates, seed }) => {
+        const lists = candidates.map((c) => c.filter((j) => j < capacities.length));
+        const placed = placeLeftover(lists, capacities, seed);
+        capacities.forEach((cap, j) => expect(placed.filter((x) => x === j).length).toBeLessThanOrEqual(cap));
+        placed.forEach((j, p) => j === null || expect(lists[p]).toContain(j));
+        // The exact solver places as many pupils as possible first: the same number.
+        const best = solve({ pupils: lists.map((wishes) => ({ school: 's', wishes })), capacities }).placed;
+        expect(placed.filter((j) => j !== null).length).toBe(best);
+        expect(placeLeftover(lists, capacities, seed)).toEqual(placed);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe("the fingerprint of what a run read", () => {
+  const placement = (id: string, freeSeats: number): Placement => ({
+    id,
+    kind: 'slot',
+    slotIds: [id],
+    times: [{ startsAt: '2027-04-06T06:00:00.000Z', endsAt: '2027-04-06T10:00:00.000Z' }],
+    companyId: 'c',
+    companyName: 'C',
+    siteName: 'S',
+    municipality: 'M',
+    format: 'shadow_day',
+    grades: ['8'],
+    capacity: 4,
+    freeSeats,
+    hosts: [],
+  });
+  const input = (over: Partial<AllocationInput> = {}): AllocationInput => {
+    const placements = [placement('p1', 4), placement('p2', 2)];
+    return {
+      round: { id: 'r', grades: ['8'], schools: [{ schoolId: 's', schoolName: 'S', from: '2027-04-05', to: '2027-04-09' }] },
+      settings: { placeWithoutWishes: false, schoolShareCaps: false },
+      placements,
+      bySchool: new Map([['s', placements]]),
+      pupils: [
+        { id: 'u1', schoolId: 's', grade: '8' },
+        { id: 'u2', schoolId: 's', grade: '8' },
+      ],
+      wishes: new Map([['u1', ['p1', 'p2']]]),
+      bookedByHand: new Map(),
+      clashes: new Map([['u2', new Set(['p1', 'p2'])]]),
+      ...over,
+    };
+  };
+
+  it('is the same for the same state, in whatever order it was read', () => {
+    const reordered = input({ placements: [placement('p2', 2), placement('p1', 4)], clashes: new Map([['u2', new Set(['p2', 'p1'])]]) });
+    expect(inputFingerprint(reordered)).toBe(inputFingerprint(input()));
+  });
+
+  it('changes with a seat, a wish, a booking by hand or a setting', () => {
+    const base = inputFingerprint(input());
+    expect(inputFingerprint(input({ placements: [placement('p1', 3), placement('p2', 2)] }))).not.toBe(base);
+    expect(inputFingerprint(input({ wishes: new Map([['u1', ['p2', 'p1']]]) }))).not.toBe(base);
+    expect(inputFingerprint(input({ bookedByHand: new Map([['u2', 'p1']]) }))).not.toBe(base);
+    expect(inputFingerprint(input({ settings: { placeWithoutWishes: true, schoolShareCaps: false } }))).not.toBe(base);
+  });
+});

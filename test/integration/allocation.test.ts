@@ -1,0 +1,259 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cancelSlotWithBookings } from '../../src/bookings/slot-changes.ts';
+import { actorOf } from '../../src/bookings/booking.service.ts';
+import { inTransaction } from '../../src/db/transaction.ts';
+import { planAllocation, readAllocationInput } from '../../src/scheduler/allocation-input.ts';
+import { solve } from '../../src/scheduler/solver.ts';
+import { createTestContext, type TestContext } from '../support/app.ts';
+import { book, slotTruth, worldSlot } from '../support/bookings.ts';
+import { outboxTo } from '../support/flows.ts';
+import { makePupil } from '../support/pupils.ts';
+import { makeSeries } from '../support/slots.ts';
+import { putWishes, type RoundWorld } from '../support/rounds.ts';
+import { allocationWorld, bookBeforeRound, bookingsOfRun, commitRun, outsideSchool, reloadRound, resultOf, resultsOf, runAllocation } from '../support/allocation.ts';
+
+const wish = (...ids: string[]) => ids.map((id) => ({ id }));
+
+describe('an allocation, from wishes to bookings', () => {
+  let ctx: TestContext;
+  let world: RoundWorld;
+  const slot: Record<string, string> = {};
+  let allocationId: string;
+
+  beforeAll(async () => {
+    ctx = await createTestContext();
+    world = await allocationWorld(ctx, { schools: 2, pupils: 4 });
+    slot.a = (await worldSlot(ctx, world, '2027-04-06T08:00', '2027-04-06T12:00', { capacity: 2 }, 0)).id;
+    slot.b = (await worldSlot(ctx, world, '2027-04-06T08:00', '2027-04-06T12:00', { capacity: 4 }, 1)).id;
+    slot.c = (await worldSlot(ctx, world, '2027-04-07T08:00', '2027-04-07T12:00', { capacity: 4 }, 2)).id;
+    for (const side of world.schools) for (const pupil of side.pupils) await putWishes(ctx, world.round.id, pupil.id, wish(slot.a!, slot.b!, slot.c!));
+    const run = await runAllocation(ctx, world, { seed: 42 });
+    allocationId = run.id;
+  });
+  afterAll(() => ctx.close());
+
+  it('finishes a preview with its seed, metrics and a proven optimum', async () => {
+    const run = await runAllocation(ctx, world, { seed: 42 });
+    expect(run).toMatchObject({ status: 'ready', seed: 42, progress: 100 });
+    expect(run.metrics).toMatchObject({ pupils: 8, placed: 8, unplaced: 0, byRank: [2, 4, 2], certificate: 'holds' });
+    expect(run.metrics!.schools.map((s) => s.pupils)).toEqual([4, 4]);
+    expect(run.inputHash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('gives every pupil what the solver gives them for the same seed', async () => {
+    const round = world.round;
+    const input = await readAllocationInput(ctx.db, round, { placeWithoutWishes: false, schoolShareCaps: false }, ctx.clock.now());
+    const plan = planAllocation(input);
+    const solved = solve({ pupils: plan.solverPupils, capacities: plan.capacities, seed: 42 });
+    const results = await resultsOf(ctx, allocationId);
+    plan.wishing.forEach((pupil, p) => {
+      const r = results.find((x) => x.pupilId === pupil.id)!;
+      expect(r.placementId).toBe(input.placements[solved.placement[p]!]!.id);
+      expect(r.rank).toBe(solved.rank[p]);
+    });
+  });
+
+  it('gives the same results for the same seed', async () => {
+    const again = await runAllocation(ctx, world, { seed: 42 });
+    const strip = (list: Awaited<ReturnType<typeof resultsOf>>) => list.map(({ pupilId, placementId, rank }) => ({ pupilId, placementId, rank }));
+    expect(strip(await resultsOf(ctx, again.id))).toEqual(strip(await resultsOf(ctx, allocationId)));
+  });
+
+  it('explains a lower wish: the better one had fewer seats than applicants at the same rank, and a lottery', async () => {
+    const second = (await resultsOf(ctx, allocationId)).find((r) => r.rank === 2)!;
+    expect(second.explanation.code).toBe('placed');
+    expect(second.explanation.wishes).toEqual([{ rank: 1, placementId: slot.a, reason: 'lottery', capacity: 2, applicants: 8 }]);
+  });
+
+  it('books every placed pupil on commit, with its audit trail, and tells schools and the company', async () => {
+    const receipt = await commitRun(ctx, world, allocationId);
+    expect(receipt).toEqual({ id: allocationId, status: 'committed', bookings: 8 });
+    expect(await slotTruth(ctx, slot.a!)).toMatchObject({ bookedCount: 2, confirmed: 2 });
+    expect(await slotTruth(ctx, slot.b!)).toMatchObject({ bookedCount: 4, confirmed: 4 });
+    expect(await slotTruth(ctx, slot.c!)).toMatchObject({ bookedCount: 2, confirmed: 2 });
+    const events = await bookingsOfRun(ctx, allocationId);
+    expect(events).toHaveLength(8);
+    expect(events.every((e) => e.actor_id === world.networkCoordinator.user.id && e.via === 'ui' && e.to_status === 'confirmed')).toBe(true);
+    for (const side of world.schools) {
+      const mails = await outboxTo(ctx, side.counsellor.user.email);
+      expect(mails.map((m) => m.subject)).toEqual(['Fördelningen i Prao vt 2027 är klar']);
+      expect(mails[0]!.body_text).toContain('4 av 4 elever fick plats');
+      expect(mails[0]!.body_text).toContain(`/school/rounds/${world.round.id}/results`);
+    }
+    const company = await outboxTo(ctx, world.coordinator.email);
+    expect(company).toHaveLength(1);
+    expect(company[0]!.body_text).toContain('8 elever kommer till');
+  });
+
+  it('marks the run and the round committed', async () => {
+    const round = (await reloadRound(ctx, world)).round;
+    expect(round.committedAllocationId).toBe(allocationId);
+    const row = await ctx.db.selectFrom('allocations').selectAll().where('id', '=', allocationId).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ status: 'committed', committed_by: world.networkCoordinator.user.id });
+  });
+
+  it('refuses to commit the round a second time', async () => {
+    await expect(commitRun(ctx, world, allocationId)).rejects.toMatchObject({ code: 'round_committed' });
+  });
+
+  it('refuses to run a committed round again', async () => {
+    await expect(runAllocation(ctx, await reloadRound(ctx, world))).rejects.toMatchObject({ code: 'round_committed' });
+  });
+});
+
+describe('what an allocation places, and what not', () => {
+  let ctx: TestContext;
+  beforeAll(async () => {
+    ctx = await createTestContext();
+  });
+  afterAll(() => ctx.close());
+
+  it('does not place a pupil again who is booked into the round by hand', async () => {
+    const world = await allocationWorld(ctx, { pupils: 2 });
+    const side = world.schools[0]!;
+    const a = (await worldSlot(ctx, world, '2027-04-06T08:00', '2027-04-06T12:00', { capacity: 4 }, 0)).id;
+    const b = (await worldSlot(ctx, world, '2027-04-07T08:00', '2027-04-07T12:00', { capacity: 4 }, 1)).id;
+    await bookBeforeRound(ctx, world, side, b, [side.pupils[0]!]);
+    for (const pupil of side.pupils) await putWishes(ctx, world.round.id, pupil.id, wish(a));
+    const run = await runAllocation(ctx, world, { seed: 1 });
+    const results = await resultsOf(ctx, run.id);
+    expect(resultOf(results, side.pupils[0]!)).toMatchObject({ outcome: 'already_booked', placementId: null, explanation: { bookedPlacementId: b } });
+    expect(resultOf(results, side.pupils[1]!)).toMatchObject({ outcome: 'placed', placementId: a, rank: 1 });
+    expect(run.metrics).toMatchObject({ pupils: 2, placed: 1, alreadyBooked: 1, unplaced: 0 });
+  });
+
+  it('counts seats booked by hand: only the free ones are given out', async () => {
+    const world = await allocationWorld(ctx, { pupils: 3 });
+    const side = world.schools[0]!;
+    const other = await outsideSchool(ctx, world, 1);
+    const a = (await worldSlot(ctx, world, '2027-04-06T08:00', '2027-04-06T12:00', { capacity: 2 }, 0)).id;
+    await book(ctx, other, a, other.pupils);
+    for (const pupil of side.pupils) await putWishes(ctx, world.round.id, pupil.id, wish(a));
+    const run = await runAllocation(ctx, world, { seed: 3 });
+    expect(run.metrics).toMatchObject({ placed: 1, unplaced: 2, byRank: [1] });
+  });
+
+  it('places a series as one unit, with a booking in each of its slots', async () => {
+    const world = await allocationWorld(ctx, { pupils: 1 });
+    const side = world.schools[0]!;
+    const series = await makeSeries(ctx, world.coordinator, [world.storyIds[0]!], ['2027-04-06', '2027-04-07']);
+    await putWishes(ctx, world.round.id, side.pupils[0]!.id, [{ id: series.seriesId, kind: 'series' }]);
+    const run = await runAllocation(ctx, world, { seed: 1 });
+    expect(resultOf(await resultsOf(ctx, run.id), side.pupils[0]!)).toMatchObject({ placementId: series.seriesId, placementKind: 'series', rank: 1 });
+    expect(await commitRun(ctx, world, run.id)).toMatchObject({ bookings: 2 });
+    const bookings = await ctx.db.selectFrom('bookings').select(['slot_id', 'status']).where('pupil_id', '=', side.pupils[0]!.id).execute();
+    expect(bookings.map((b) => b.status)).toEqual(['confirmed', 'confirmed']);
+    expect(new Set(bookings.map((b) => b.slot_id)).size).toBe(2);
+  });
+
+  it('keeps a wish that became impossible as a hole, so the ranks stay as entered', async () => {
+    const world = await allocationWorld(ctx, { pupils: 1 });
+    const side = world.schools[0]!;
+    const gone = (await worldSlot(ctx, world, '2027-04-06T08:00', '2027-04-06T12:00', {}, 0)).id;
+    const ninth = (await worldSlot(ctx, world, '2027-04-07T08:00', '2027-04-07T12:00', { grades: ['9'] }, 1)).id;
+    const kept = (await worldSlot(ctx, world, '2027-04-08T08:00', '2027-04-08T12:00', {}, 2)).id;
+    await putWishes(ctx, world.round.id, side.pupils[0]!.id, wish(gone, ninth, kept));
+    await inTransaction(ctx.db, (trx) => cancelSlotWithBookings(trx, { mailer: ctx.mailer, config: ctx.config }, world.coordinator, actorOf(world.coordinator, 'ui', null), gone, null, ctx.clock.now()));
+    const run = await runAllocation(ctx, world, { seed: 1 });
+    const result = resultOf(await resultsOf(ctx, run.id), side.pupils[0]!);
+    expect(result).toMatchObject({ placementId: kept, rank: 3 });
+    expect(result.explanation.wishes).toEqual([
+      expect.objectContaining({ rank: 1, reason: 'unavailable', hole: 'gone', placementId: gone }),
+      expect.objectContaining({ rank: 2, reason: 'unavailable', hole: 'wrong_grade', placementId: ninth }),
+    ]);
+  });
+
+  it('does not give a pupil a placement that clashes with a booking of theirs', async () => {
+    const world = await allocationWorld(ctx, { pupils: 1, round: { dates: [{ from: '2027-04-06', to: '2027-04-06' }] } });
+    const side = world.schools[0]!;
+    // A series that runs past the school's dates is no placement of the round; one of its slots is booked by hand.
+    const straddling = await makeSeries(ctx, world.coordinator, [world.storyIds[0]!], ['2027-04-06', '2027-04-08'], ['09:00', '11:00']);
+    const clashing = (await worldSlot(ctx, world, '2027-04-06T08:00', '2027-04-06T12:00', {}, 1)).id;
+    await bookBeforeRound(ctx, world, side, straddling.slotIds[0]!, side.pupils);
+    await putWishes(ctx, world.round.id, side.pupils[0]!.id, wish(clashing));
+    const run = await runAllocation(ctx, world, { seed: 1 });
+    const result = resultOf(await resultsOf(ctx, run.id), side.pupils[0]!);
+    expect(result).toMatchObject({ outcome: 'unplaced', placementId: null });
+    expect(result.explanation.wishes).toEqual([expect.objectContaining({ rank: 1, hole: 'clash' })]);
+  });
+
+  it('places pupils without wishes only in the seats the wishing pupils left', async () => {
+    const world = await allocationWorld(ctx, { pupils: 3, round: { placeWithoutWishes: true } });
+    const side = world.schools[0]!;
+    const late = [await makePupil(ctx.db, side.school.id), await makePupil(ctx.db, side.school.id)];
+    const popular = (await worldSlot(ctx, world, '2027-04-06T08:00', '2027-04-06T12:00', { capacity: 3 }, 0)).id;
+    const spare = (await worldSlot(ctx, world, '2027-04-07T08:00', '2027-04-07T12:00', { capacity: 1 }, 1)).id;
+    for (const pupil of side.pupils) await putWishes(ctx, world.round.id, pupil.id, wish(popular));
+    const run = await runAllocation(ctx, world, { seed: 5 });
+    const results = await resultsOf(ctx, run.id);
+    for (const pupil of side.pupils) expect(resultOf(results, pupil)).toMatchObject({ placementId: popular, rank: 1 });
+    const withoutWish = late.map((p) => resultOf(results, p));
+    expect(withoutWish.map((r) => r.outcome).sort()).toEqual(['no_eligible_placement', 'placed_without_wish']);
+    expect(withoutWish.find((r) => r.outcome === 'placed_without_wish')).toMatchObject({ placementId: spare, rank: null });
+    expect(run.metrics).toMatchObject({ placed: 4, placedWithoutWish: 1, unplaced: 1, byRank: [3] });
+  });
+
+  it('leaves pupils without wishes unplaced when the round does not place them', async () => {
+    const world = await allocationWorld(ctx, { pupils: 1 });
+    await worldSlot(ctx, world, '2027-04-06T08:00', '2027-04-06T12:00', {}, 0);
+    const run = await runAllocation(ctx, world, { seed: 5 });
+    expect(resultOf(await resultsOf(ctx, run.id), world.schools[0]!.pupils[0]!)).toMatchObject({ outcome: 'no_wishes', placementId: null });
+  });
+
+  it('caps each school to its share of an over-subscribed placement when the round says so', async () => {
+    const world = await allocationWorld(ctx, { schools: 2, pupils: 6, round: { schoolShareCaps: true } });
+    const [big, small] = world.schools;
+    // The small school has 2 of the round's 8 pupils: a quarter of the 4 seats is one.
+    await ctx.db.deleteFrom('pupils').where('id', 'in', small!.pupils.slice(2).map((p) => p.id)).execute();
+    const popular = (await worldSlot(ctx, world, '2027-04-06T08:00', '2027-04-06T12:00', { capacity: 4 }, 0)).id;
+    for (const side of [big!, small!]) for (const pupil of side.pupils.slice(0, side === big ? 6 : 2)) await putWishes(ctx, world.round.id, pupil.id, wish(popular));
+    for (let seed = 1; seed <= 5; seed++) {
+      const run = await runAllocation(ctx, world, { seed });
+      const bigTally = run.metrics!.schools.find((s) => s.schoolId === big!.school.id);
+      const smallTally = run.metrics!.schools.find((s) => s.schoolId === small!.school.id);
+      expect(bigTally!.placed, `seed ${seed}`).toBeLessThanOrEqual(3);
+      expect(smallTally!.placed, `seed ${seed}`).toBeGreaterThanOrEqual(1);
+      expect(bigTally!.placed + smallTally!.placed).toBe(4);
+    }
+  });
+});
+
+describe('a commit after something changed', () => {
+  let ctx: TestContext;
+  beforeAll(async () => {
+    ctx = await createTestContext();
+  });
+  afterAll(() => ctx.close());
+
+  it('is refused as stale when a seat was booked by hand since the preview, and books nothing', async () => {
+    const world = await allocationWorld(ctx, { pupils: 2 });
+    const side = world.schools[0]!;
+    const other = await outsideSchool(ctx, world, 1);
+    const a = (await worldSlot(ctx, world, '2027-04-06T08:00', '2027-04-06T12:00', { capacity: 4 }, 0)).id;
+    for (const pupil of side.pupils) await putWishes(ctx, world.round.id, pupil.id, wish(a));
+    const run = await runAllocation(ctx, world, { seed: 9 });
+    await book(ctx, other, a, other.pupils);
+    await expect(commitRun(ctx, world, run.id)).rejects.toMatchObject({ code: 'allocation_stale' });
+    expect(await bookingsOfRun(ctx, run.id)).toEqual([]);
+    expect(await slotTruth(ctx, a)).toMatchObject({ bookedCount: 1, confirmed: 1 });
+    expect((await reloadRound(ctx, world)).round.committedAllocationId).toBeNull();
+    expect((await ctx.db.selectFrom('allocations').select('status').where('id', '=', run.id).executeTakeFirstOrThrow()).status).toBe('ready');
+  });
+
+  it('is refused as stale when a wish changed since the preview', async () => {
+    const world = await allocationWorld(ctx, { pupils: 1 });
+    const side = world.schools[0]!;
+    const a = (await worldSlot(ctx, world, '2027-04-06T08:00', '2027-04-06T12:00', {}, 0)).id;
+    const b = (await worldSlot(ctx, world, '2027-04-07T08:00', '2027-04-07T12:00', {}, 1)).id;
+    await putWishes(ctx, world.round.id, side.pupils[0]!.id, wish(a));
+    const run = await runAllocation(ctx, world, { seed: 9 });
+    await putWishes(ctx, world.round.id, side.pupils[0]!.id, wish(b, a));
+    await expect(commitRun(ctx, world, run.id)).rejects.toMatchObject({ code: 'allocation_stale' });
+  });
+
+  it('waits for wishes to close unless asked to run early', async () => {
+    const world = await allocationWorld(ctx, { pupils: 1, round: { wishesCloseAt: '2027-03-31T22:00:00.000Z' } });
+    await expect(runAllocation(ctx, world)).rejects.toMatchObject({ code: 'wishes_still_open' });
+    expect((await runAllocation(ctx, world, { early: true })).status).toBe('ready');
+  });
+});
