@@ -28,11 +28,13 @@ export async function createDemoRound(db: Db, now: DateTime): Promise<number> {
   const local = now.setZone(ZONE).startOf('day');
   const wishesOpenAt = local.minus({ days: 3 });
   const wishesCloseAt = local.plus({ days: 14 });
-  // Each school's week: the first term weeks that begin after the window has closed.
+  // Each school's week: term weeks that begin after the window has closed, skipping the first
+  // (the demo's bookings by hand fill the first weeks' slots) when the term leaves room for it.
   const year = termYear(now);
-  const weeks: number[] = [];
-  for (let w = TERM_WEEKS.first; w <= TERM_WEEKS.last && weeks.length < SCHOOLS.length; w++) if (monday(year, w) > wishesCloseAt) weeks.push(w);
-  if (weeks.length < SCHOOLS.length) return 0;
+  const after: number[] = [];
+  for (let w = TERM_WEEKS.first; w <= TERM_WEEKS.last; w++) if (monday(year, w) > wishesCloseAt) after.push(w);
+  if (after.length < SCHOOLS.length) return 0;
+  const weeks = after.length > SCHOOLS.length ? after.slice(1) : after;
   const schools = await db.selectFrom('schools').select(['id', 'name']).where('name', 'in', SCHOOLS).execute();
   const round = await db.transaction().execute((trx) =>
     createRound(
