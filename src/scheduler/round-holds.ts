@@ -47,8 +47,24 @@ async function companyInNetwork(db: Db, companyId: string, networkId: string): P
   return row !== undefined;
 }
 
+/** Does any round of the school hold its slots now (wishes opened; not committed, or free booking not yet open)? */
+async function mayHold(db: Db, schoolId: string, nowIso: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('rounds as r')
+    .innerJoin('round_schools as rs', 'rs.round_id', 'r.id')
+    .select('r.id')
+    .where('rs.school_id', '=', schoolId)
+    .where('r.wishes_open_at', '<=', nowIso)
+    .where((eb) => eb.or([eb('r.committed_allocation_id', 'is', null), eb('r.free_booking_opens_at', '>', nowIso)]))
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 /** Is this slot held by a round for this school now, and until when? */
 export async function roundHold(db: Db, slot: HeldSlot, schoolId: string, now: DateTime): Promise<RoundHold | null> {
+  // Every booking asks, so the common answer (no round holds anything now) takes one query.
+  if (!(await mayHold(db, schoolId, toDbInstant(now)))) return null;
   const rounds = (await roundsOfSchool(db, schoolId)).filter((r) => HOLDING.has(roundPhase(r, now)));
   if (rounds.length === 0) return null;
   const times = await unitTimes(db, slot.id);

@@ -94,7 +94,7 @@ export const roundRequestSchema = z
     allocationPlanned: instant('When the coordinator plans to run the allocation (shown to schools).').nullish().transform((v) => v ?? null),
     freeBookingOpens: instant('When free booking of what is left opens (after wishesClose); without it, when the allocation is committed.').nullish().transform((v) => v ?? null),
     placeWithoutWishes: z.boolean().default(false).meta({ description: 'Place pupils without wishes in free seats that fit them.' }),
-    schoolShareCaps: z.boolean().default(false).meta({ description: "Cap each school's share of an over-subscribed placement in proportion to its pupils in the round." }),
+    schoolShareCaps: z.boolean().default(false).meta({ description: "Cap each school's share of an over-subscribed placement in proportion to its pupils among those who wish it (rounded up)." }),
   })
   .strict();
 export type RoundRequest = z.output<typeof roundRequestSchema>;
