@@ -32,7 +32,7 @@ const FREE_SHOWN = 5;
 /** Free placements that fit an unplaced pupil now: grade, the school's dates, no clash, seats left. */
 function freePlacementsView(fitting: Placement[], t: Translate, locale: Look['locale']) {
   return fitting.slice(0, FREE_SHOWN).map((p) => {
-    const label = t(p.slotIds.length > 1 ? 'allocation.placement_series' : 'allocation.placement_one', { company: p.companyName, when: formatRange(p.times[0]!.startsAt, p.times[0]!.endsAt, locale), more: p.slotIds.length - 1 });
+    const label = t(p.slotIds.length > 2 ? 'allocation.placement_series' : p.slotIds.length === 2 ? 'allocation.placement_series_two' : 'allocation.placement_one', { company: p.companyName, when: formatRange(p.times[0]!.startsAt, p.times[0]!.endsAt, locale), more: p.slotIds.length - 1 });
     // A series is booked slot by slot: a link for each of its times.
     const links = p.slotIds.map((id, i) => ({ href: `/school/slots/${id}/book`, text: p.slotIds.length > 1 ? `${t('allocation.book')} ${formatRange(p.times[i]!.startsAt, p.times[i]!.endsAt, locale)}` : t('allocation.book'), label: t('allocation.book_label', { placement: label }) }));
     return { label, seats: t('allocation.free_seats', { count: p.freeSeats }), links };

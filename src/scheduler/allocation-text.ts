@@ -42,7 +42,7 @@ export async function placementLabels(db: Db, placementIds: readonly string[], t
     const slots = (live.length > 0 ? live : group).sort((a, b) => a.starts_at.localeCompare(b.starts_at) || a.id.localeCompare(b.id));
     const first = slots[0]!;
     const params = { company: first.company_name, when: formatRange(first.starts_at, first.ends_at, locale), more: slots.length - 1 };
-    labels.set(id, { label: t(slots.length > 1 ? 'allocation.placement_series' : 'allocation.placement_one', params), slotIds: slots.map((s) => s.id) });
+    labels.set(id, { label: t(slots.length > 2 ? 'allocation.placement_series' : slots.length === 2 ? 'allocation.placement_series_two' : 'allocation.placement_one', params), slotIds: slots.map((s) => s.id) });
   }
   return labels;
 }

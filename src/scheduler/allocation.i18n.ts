@@ -107,6 +107,7 @@ export const allocation = defineMessages({
     'allocation.why_trade_off_worse_ranks_you': 'Önskemål {rank} ({placement}): platsen gick till en annan elev. Annars hade färre elever fått sitt önskemål {rankLost}.',
     'allocation.placement_one': '{company}, {when}',
     'allocation.placement_series': '{company}, {when} och {more} gånger till',
+    'allocation.placement_series_two': '{company}, {when} och en gång till',
     'allocation.placement_unknown': 'en plats som inte finns längre',
 
     // The school's results
@@ -273,6 +274,7 @@ export const allocation = defineMessages({
     'allocation.why_trade_off_worse_ranks_you': 'Wish {rank} ({placement}): the place went to another pupil. Otherwise fewer pupils would have got their wish {rankLost}.',
     'allocation.placement_one': '{company}, {when}',
     'allocation.placement_series': '{company}, {when} and {more} more times',
+    'allocation.placement_series_two': '{company}, {when} and once more',
     'allocation.placement_unknown': 'a place that no longer exists',
 
     'allocation.school_rounds_title': 'Allocations',
