@@ -54,17 +54,10 @@ export async function roundsOfSchool(db: Db, schoolId: string): Promise<Round[]>
 
 // ---- writing rounds, and wishes (used by rounds.service.ts and wishes.service.ts) ----
 
-export interface RoundRowValues {
-  name: string;
-  wishes_open_at: string;
-  wishes_close_at: string;
-  max_wishes: number;
-  grades: string;
-  allocation_planned_at: string | null;
-  free_booking_opens_at: string | null;
-  place_without_wishes: number;
-  school_share_caps: number;
-}
+export type RoundRowValues = Pick<
+  RoundsTable,
+  'name' | 'wishes_open_at' | 'wishes_close_at' | 'max_wishes' | 'grades' | 'allocation_planned_at' | 'free_booking_opens_at' | 'place_without_wishes' | 'school_share_caps'
+>;
 
 export async function insertRound(db: Db, row: RoundRowValues & { id: string; network_id: string; created_by: string | null; created_at: string }): Promise<void> {
   await db

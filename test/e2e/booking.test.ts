@@ -7,7 +7,7 @@ import type { Slot } from '../../src/slots/slots.service.ts';
 import { slotTruth } from '../support/bookings.ts';
 import { makePupil } from '../support/pupils.ts';
 import { makeSlot, makeStory } from '../support/slots.ts';
-import { DEMO, DESKTOP, expectNoSeriousViolations, expectNoSidewaysScroll, launchBrowser, newWindow, PHONE, signIn, startApp, type RunningApp } from './support.ts';
+import { checkPage, openPage, DEMO, DESKTOP, expectNoSeriousViolations, expectNoSidewaysScroll, launchBrowser, newWindow, PHONE, signIn, startApp, type RunningApp } from './support.ts';
 
 /**
  * Booking in the browser, on the demo data with a fixed clock (Tuesday 16 March 2027, see
@@ -42,7 +42,7 @@ beforeAll(async () => {
   const pupil = (givenName: string, familyName: string, protectedIdentity = false) => makePupil(db, school.school_id!, { givenName, familyName, className: '8E', protectedIdentity });
   pupils = { tilda: await pupil('Tilda', 'Bergström'), vidar: await pupil('Vidar', 'Lindgren'), nova: await pupil('Nova', 'Sundberg'), ines: await pupil('Ines', 'Hemberg', true) };
   tildaToken = await issueLink(db, config.sessionSecret, pupils.tilda.id, clock.now());
-  counsellor = await openWindow(DESKTOP);
+  counsellor = await openPage(browser, app.baseUrl, DESKTOP);
   await signIn(counsellor, 'counsellor');
 });
 afterAll(async () => {
@@ -50,18 +50,7 @@ afterAll(async () => {
   await app?.close();
 });
 
-/** A fresh window whose actions fail fast rather than wait out the test. */
-async function openWindow(viewport: typeof PHONE | typeof DESKTOP): Promise<Page> {
-  const page = await (await newWindow(browser, app.baseUrl, viewport)).newPage();
-  page.setDefaultTimeout(5_000);
-  return page;
-}
 
-/** Checks what every page must be: no serious axe findings, and no sideways scrolling on a phone. */
-async function checkPage(page: Page) {
-  await expectNoSeriousViolations(page);
-  if (page.viewportSize()?.width === PHONE.width) await expectNoSidewaysScroll(page);
-}
 
 /** Ticks the pupils in the booking form and presses "Boka"; returns the status of the POST's answer. */
 async function bookFromForm(page: Page, names: string[]): Promise<number> {
@@ -138,7 +127,7 @@ describe('a counsellor books a group', () => {
   });
 
   it('sees the booking form and the bookings without sideways scrolling on a phone', async () => {
-    const phone = await openWindow(PHONE);
+    const phone = await openPage(browser, app.baseUrl, PHONE);
     await signIn(phone, 'counsellor');
     await phone.goto(`/school/slots/${midday.id}/book`);
     await checkPage(phone);
@@ -151,7 +140,7 @@ describe('a counsellor books a group', () => {
 describe('a pupil with their personal link, on a phone', () => {
   let pupil: Page;
   beforeAll(async () => {
-    pupil = await openWindow(PHONE);
+    pupil = await openPage(browser, app.baseUrl, PHONE);
   });
 
   it('sees the booking: the company, when and where to meet', async () => {
@@ -195,7 +184,7 @@ describe('a pupil with their personal link, on a phone', () => {
 describe('the company coordinator', () => {
   let company: Page;
   beforeAll(async () => {
-    company = await openWindow(DESKTOP);
+    company = await openPage(browser, app.baseUrl, DESKTOP);
     await signIn(company, 'company');
   });
 
@@ -227,7 +216,7 @@ describe('the company coordinator', () => {
   });
 
   it('reads the participants and the day list on a phone without sideways scrolling', async () => {
-    const phone = await openWindow(PHONE);
+    const phone = await openPage(browser, app.baseUrl, PHONE);
     await signIn(phone, 'company');
     await phone.goto(`/company/participants/${morning.id}`);
     await checkPage(phone);

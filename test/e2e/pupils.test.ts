@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DESKTOP, expectNoSeriousViolations, expectNoSidewaysScroll, launchBrowser, newWindow, PHONE, signIn, startApp, type RunningApp } from './support.ts';
+import { checkPage, openPage, DESKTOP, expectNoSeriousViolations, expectNoSidewaysScroll, launchBrowser, newWindow, PHONE, signIn, startApp, type RunningApp } from './support.ts';
 
 /**
  * The pupil register in the browser: a counsellor reads in a class list (a CSV file as Excel
@@ -14,7 +14,7 @@ let page: Page;
 
 beforeAll(async () => {
   [app, browser] = await Promise.all([startApp(), launchBrowser()]);
-  page = await openWindow(DESKTOP);
+  page = await openPage(browser, app.baseUrl, DESKTOP);
   await signIn(page, 'counsellor');
 });
 afterAll(async () => {
@@ -22,18 +22,7 @@ afterAll(async () => {
   await app?.close();
 });
 
-/** A fresh window whose actions fail fast rather than wait out the test. */
-async function openWindow(viewport: typeof PHONE | typeof DESKTOP): Promise<Page> {
-  const opened = await (await newWindow(browser, app.baseUrl, viewport)).newPage();
-  opened.setDefaultTimeout(5_000);
-  return opened;
-}
 
-/** Checks what every page must be: no serious axe findings, and no sideways scrolling on a phone. */
-async function checkPage(p: Page) {
-  await expectNoSeriousViolations(p);
-  if (p.viewportSize()?.width === PHONE.width) await expectNoSidewaysScroll(p);
-}
 
 /** A class list as Excel's "CSV UTF-8" saves it: a byte order mark, `;` between columns, CRLF. */
 const csv = (...rows: string[]) => Buffer.from(`\uFEFF${['Förnamn;Efternamn;Klass', ...rows].join('\r\n')}\r\n`, 'utf8');
@@ -134,7 +123,7 @@ describe('a counsellor reads in a class list on a computer', () => {
   it('hands out a link that opens the pupil’s own page', async () => {
     const card = page.locator('.link-card').filter({ hasText: 'Märta Öhman' });
     const path = new URL((await card.locator('.link-card-url').textContent())!.trim()).pathname;
-    const pupil = await openWindow(PHONE);
+    const pupil = await openPage(browser, app.baseUrl, PHONE);
     await pupil.goto(path);
     expect(await pupil.getByRole('heading', { level: 1 }).textContent()).toBe('Hej Märta!');
     await pupil.context().close();
@@ -144,7 +133,7 @@ describe('a counsellor reads in a class list on a computer', () => {
 describe('the pupil register on a phone', () => {
   let phone: Page;
   beforeAll(async () => {
-    phone = await openWindow(PHONE);
+    phone = await openPage(browser, app.baseUrl, PHONE);
     await signIn(phone, 'counsellor');
   });
 

@@ -7,7 +7,7 @@ import type { AllocationMetrics } from '../../src/scheduler/allocation.ts';
 import { placementsForPupil, placementsOfRound, type Placement } from '../../src/scheduler/placements.ts';
 import type { Round } from '../../src/scheduler/round.ts';
 import { findRound } from '../../src/scheduler/rounds.repository.ts';
-import { DEMO, DESKTOP, expectNoSeriousViolations, expectNoSidewaysScroll, launchBrowser, newWindow, PHONE, startApp, type RunningApp } from './support.ts';
+import { checkPage, openPage, DEMO, DESKTOP, expectNoSeriousViolations, expectNoSidewaysScroll, launchBrowser, newWindow, PHONE, startApp, type RunningApp } from './support.ts';
 
 /**
  * A prao round in the browser, on the demo data with a fixed clock (Tuesday 16 March 2027, see
@@ -62,12 +62,6 @@ afterAll(async () => {
   await app?.close();
 });
 
-/** A fresh window whose actions fail fast rather than wait out the test. */
-async function openWindow(viewport: typeof PHONE | typeof DESKTOP): Promise<Page> {
-  const page = await (await newWindow(browser, app.baseUrl, viewport)).newPage();
-  page.setDefaultTimeout(5_000);
-  return page;
-}
 
 /** Signs in through the sign-in form, as a person would (the Skogslund counsellor is no DEMO role). */
 async function signInAs(page: Page, email: string): Promise<void> {
@@ -77,11 +71,6 @@ async function signInAs(page: Page, email: string): Promise<void> {
   await Promise.all([page.waitForURL((url) => url.pathname !== '/login'), page.getByRole('button', { name: 'Logga in' }).click()]);
 }
 
-/** Checks what every page must be: no serious axe findings, and no sideways scrolling on a phone. */
-async function checkPage(page: Page) {
-  await expectNoSeriousViolations(page);
-  if (page.viewportSize()?.width === PHONE.width) await expectNoSidewaysScroll(page);
-}
 
 /** Clicks a button that posts, and waits until the page it redirects to has loaded. */
 async function press(page: Page, button: ReturnType<Page['getByRole']>, url: RegExp) {
@@ -101,7 +90,7 @@ describe('a pupil ranks wishes with their personal link, on a phone', () => {
   const addButton = (p: Placement) => phone.locator('.wish-choice').filter({ has: phone.locator(`input[name="placementId"][value="${p.id}"]`) }).getByRole('button');
 
   beforeAll(async () => {
-    phone = await openWindow(PHONE);
+    phone = await openPage(browser, app.baseUrl, PHONE);
   });
 
   it('finds the way from their own page to the wishes', async () => {
@@ -176,7 +165,7 @@ describe('the counsellor', () => {
   let counsellor: Page;
   let counsellorId: string;
   beforeAll(async () => {
-    counsellor = await openWindow(DESKTOP);
+    counsellor = await openPage(browser, app.baseUrl, DESKTOP);
     await signInAs(counsellor, COUNSELLOR);
     counsellorId = (await app.ctx.db.selectFrom('users').select('id').where('email', '=', COUNSELLOR).executeTakeFirstOrThrow()).id;
   });
@@ -220,7 +209,7 @@ describe('the counsellor', () => {
 describe('the network coordinator', () => {
   let coordinator: Page;
   beforeAll(async () => {
-    coordinator = await openWindow(DESKTOP);
+    coordinator = await openPage(browser, app.baseUrl, DESKTOP);
     await signInAs(coordinator, DEMO.coordinatorWithRequests);
   });
 
@@ -322,7 +311,7 @@ describe('the network coordinator', () => {
 
 describe('afterwards', () => {
   it('the pupil sees on a phone what they got, in plain Swedish', async () => {
-    const phone = await openWindow(PHONE);
+    const phone = await openPage(browser, app.baseUrl, PHONE);
     await phone.goto(`/p/${token}/wishes`);
     expect(await phone.getByText('Tiden för att välja är slut.').count()).toBe(1);
     await checkPage(phone);
@@ -339,7 +328,7 @@ describe('afterwards', () => {
   });
 
   it('the counsellor sees every pupil’s result and free places for those without one', async () => {
-    const counsellor = await openWindow(DESKTOP);
+    const counsellor = await openPage(browser, app.baseUrl, DESKTOP);
     await signInAs(counsellor, COUNSELLOR);
     await counsellor.goto(`/school/rounds/${round.id}`);
     await Promise.all([counsellor.waitForURL(`**/school/rounds/${round.id}/results`), counsellor.getByRole('link', { name: 'Se resultatet av fördelningen' }).click()]);
@@ -354,14 +343,14 @@ describe('afterwards', () => {
   });
 
   it('the round’s pages read on a phone without sideways scrolling', async () => {
-    const counsellor = await openWindow(PHONE);
+    const counsellor = await openPage(browser, app.baseUrl, PHONE);
     await signInAs(counsellor, COUNSELLOR);
     for (const path of ['/school/rounds', `/school/rounds/${round.id}`, `/school/rounds/${round.id}/results`]) {
       await counsellor.goto(path);
       await checkPage(counsellor);
     }
     await counsellor.context().close();
-    const coordinator = await openWindow(PHONE);
+    const coordinator = await openPage(browser, app.baseUrl, PHONE);
     await signInAs(coordinator, DEMO.coordinatorWithRequests);
     for (const path of ['/network/rounds', `/network/rounds/${round.id}`, `/network/rounds/${round.id}/allocations`, `/network/rounds/${round.id}/allocations/${allocationId}`]) {
       await coordinator.goto(path);

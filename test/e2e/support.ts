@@ -108,3 +108,16 @@ export async function expectNoSidewaysScroll(page: Page): Promise<void> {
   const scrollWidth = await page.evaluate<number>('document.documentElement.scrollWidth');
   expect(scrollWidth, `page ${page.url()} is wider than the ${width}px screen`).toBeLessThanOrEqual(width);
 }
+
+/** A fresh window whose actions fail fast (5 s) rather than wait out the test. */
+export async function openPage(browser: Browser, baseUrl: string, viewport: Viewport): Promise<Page> {
+  const page = await (await newWindow(browser, baseUrl, viewport)).newPage();
+  page.setDefaultTimeout(5_000);
+  return page;
+}
+
+/** Checks what every page must be: no serious axe findings, and no sideways scrolling on a phone. */
+export async function checkPage(page: Page): Promise<void> {
+  await expectNoSeriousViolations(page);
+  if (page.viewportSize()?.width === PHONE.width) await expectNoSidewaysScroll(page);
+}
