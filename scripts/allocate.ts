@@ -3,6 +3,8 @@
 // Runs a round's allocation from a shell, as the coordinator's page does, and prints the summary;
 // with --commit it also commits it (the audit trail records the system as the actor). With
 // --preview it commits a preview made earlier (the one that was looked at) instead of a new run.
+// While the wish window is open, --early lets the run start, and lets the commit close the
+// window now (without it the commit is refused).
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import type { DateTime } from 'luxon';
@@ -90,7 +92,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     summaryLines(run.metrics, t).forEach((line) => io.out(line));
     io.out(t('allocation.cli_preview', { id: run.id }));
     if (!commit) return 0;
-    const receipt = await inTransaction(database.db, (trx) => commitAllocation(trx, deps, null, SYSTEM_ACTOR, roundId, run.id, now));
+    const receipt = await inTransaction(database.db, (trx) => commitAllocation(trx, deps, null, SYSTEM_ACTOR, roundId, run.id, now, { closeWishes: early }));
     io.out(t('allocation.cli_committed', { bookings: receipt.bookings }));
     return 0;
   } catch (error) {

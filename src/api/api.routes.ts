@@ -37,6 +37,8 @@ export interface ApiRoute {
   /** Query-string parameters (all optional). */
   query?: z.ZodObject;
   body?: z.ZodType;
+  /** The body may be left out altogether (then it is read as `{}`). */
+  bodyOptional?: true;
   response: z.ZodType;
   status: number;
   /**

@@ -52,7 +52,7 @@ export function buildOpenApi(routes: ApiRoute[], baseUrl: string) {
       security: route.access !== 'public' ? [{ bearer: [] }] : route.bearerOptional ? [{}, { bearer: [] }] : [],
       ...(parameters.length > 0 ? { parameters } : {}),
       ...(route.body
-        ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } } }
+        ? { requestBody: { required: !route.bodyOptional, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } } }
         : {}),
       responses: responsesOf(route),
     };

@@ -7,6 +7,7 @@ import { formatRange, toDbInstant } from '../time/stockholm.ts';
 import { recordChanges, type BookingChange } from './audit.ts';
 import { newBookingRow, type BookingActor } from './booking.ts';
 import * as repo from './bookings.repository.ts';
+import type { BookingRow } from './bookings.repository.ts';
 import { bookingConstraintError } from './constraints.ts';
 import type { NotifyDeps } from './notifications.ts';
 
@@ -17,6 +18,7 @@ import type { NotifyDeps } from './notifications.ts';
  * (the overlap constraint), one live booking per pupil and slot (the unique index). The caller
  * holds the round's slots locked and has checked that nothing changed since the preview; if the
  * database still refuses a row, something did change: the whole commit is refused as stale.
+ * A placed pupil already waiting on the slot's waitlist gets that waitlist place confirmed.
  */
 export interface AllocatedSeat {
   pupilId: string;
@@ -47,25 +49,60 @@ const CHUNK = 400;
 
 export async function bookAllocation(db: Db, deps: NotifyDeps, actor: BookingActor, request: AllocationBooking, now: DateTime): Promise<number> {
   const at = toDbInstant(now);
-  const rows = request.seats.flatMap((seat) =>
-    seat.slots.map((slot) => ({ ...newBookingRow({ slot, pupilId: seat.pupilId, schoolId: seat.schoolId, bookedBy: actor.userId ?? '', at }, null), booked_by: actor.userId })),
-  );
-  for (let i = 0; i < rows.length; i += CHUNK) {
-    await db
-      .insertInto('bookings')
-      .values(rows.slice(i, i + CHUNK))
-      .execute()
-      .catch((error: unknown) => {
-        throw bookingConstraintError(error) ? new AppError('allocation_stale') : error;
-      });
-  }
   const detail = { allocationId: request.allocationId, roundId: request.roundId };
-  const changes = rows.map((row): BookingChange => ({ booking: row, action: 'booked', from: null, to: 'confirmed', detail }));
+  const waiting = await waitlistPlacesOf(db, request.seats);
+  const rows: BookingRow[] = [];
+  const promoted: BookingRow[] = [];
+  for (const seat of request.seats) {
+    for (const slot of seat.slots) {
+      const queued = waiting.get(seatKey(slot.id, seat.pupilId));
+      if (queued) promoted.push({ ...queued, ...promotion(slot, at) });
+      else rows.push({ ...newBookingRow({ slot, pupilId: seat.pupilId, schoolId: seat.schoolId, bookedBy: actor.userId ?? '', at }, null), booked_by: actor.userId });
+    }
+  }
+  const refuseAsStale = (error: unknown) => {
+    throw bookingConstraintError(error) ? new AppError('allocation_stale') : error;
+  };
+  for (const row of promoted) await repo.updateBooking(db, row.id, promotion(row, at)).catch(refuseAsStale);
+  for (let i = 0; i < rows.length; i += CHUNK) await db.insertInto('bookings').values(rows.slice(i, i + CHUNK)).execute().catch(refuseAsStale);
+  const changes = [
+    ...promoted.map((row): BookingChange => ({ booking: row, action: 'promoted', from: 'waitlisted', to: 'confirmed', detail })),
+    ...rows.map((row): BookingChange => ({ booking: row, action: 'booked', from: null, to: 'confirmed', detail })),
+  ];
   for (let i = 0; i < changes.length; i += CHUNK) await recordChanges(db, actor, changes.slice(i, i + CHUNK), now);
   await mailSchools(db, deps, request, now);
-  await mailCompanies(db, deps, request, rows, now);
-  return rows.length;
+  await mailCompanies(db, deps, request, [...promoted, ...rows], now);
+  return promoted.length + rows.length;
 }
+
+const seatKey = (slotId: string, pupilId: string) => `${slotId} ${pupilId}`;
+
+/**
+ * The waitlist places the seats' pupils hold on the seats' slots, by slot and pupil. A pupil
+ * can wait on a slot with free seats (promotion skipped them for a clash that went away since):
+ * the allocation gives them that seat by confirming the same row, as a promotion does.
+ */
+async function waitlistPlacesOf(db: Db, seats: readonly AllocatedSeat[]): Promise<Map<string, BookingRow>> {
+  const wanted = new Set(seats.flatMap((seat) => seat.slots.map((slot) => seatKey(slot.id, seat.pupilId))));
+  const slotIds = [...new Set(seats.flatMap((seat) => seat.slots.map((slot) => slot.id)))].sort();
+  const found = new Map<string, BookingRow>();
+  for (let i = 0; i < slotIds.length; i += CHUNK) {
+    const rows = await db.selectFrom('bookings').selectAll().where('slot_id', 'in', slotIds.slice(i, i + CHUNK)).where('status', '=', 'waitlisted').execute();
+    for (const row of rows) if (wanted.has(seatKey(row.slot_id, row.pupil_id))) found.set(seatKey(row.slot_id, row.pupil_id), row);
+  }
+  return found;
+}
+
+/** A waitlist place confirmed: the slot's current time, and no longer in the queue. */
+const promotion = (slot: { starts_at: string; ends_at: string }, at: string) => ({
+  status: 'confirmed' as const,
+  starts_at: slot.starts_at,
+  ends_at: slot.ends_at,
+  confirmed_at: at,
+  waitlisted_at: null,
+  waitlist_position: null,
+  updated_at: at,
+});
 
 const translatorFor = (locale: string): Translate => translator(isLocale(locale) ? locale : 'sv');
 

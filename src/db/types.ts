@@ -404,6 +404,8 @@ export interface AllocationsTable {
   finished_at: string | null;
   committed_at: string | null;
   committed_by: string | null;
+  /** Written by the process working on a running run (migration 2026-11-23T05.00); null before its first beat. */
+  heartbeat_at: string | null;
 }
 
 export interface AllocationResultsTable {

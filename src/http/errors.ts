@@ -26,6 +26,8 @@ export const errorStatus = {
   round_committed: 409,
   allocation_not_ready: 409,
   allocation_stale: 409,
+  allocation_running: 409,
+  allocation_unproven: 409,
   idempotency_mismatch: 422,
   payload_too_large: 413,
   unsupported_media_type: 415,

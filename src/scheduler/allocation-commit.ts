@@ -13,6 +13,7 @@ import { allocationResults } from './allocation.service.ts';
 import * as repo from './allocation.repository.ts';
 import type { AllocationMetrics } from './allocation.ts';
 import { placementsOfRound } from './placements.ts';
+import { roundPhase, type Round } from './round.ts';
 import { lockRound } from './rounds.repository.ts';
 
 export interface CommitReceipt {
@@ -20,6 +21,14 @@ export interface CommitReceipt {
   status: 'committed';
   /** Bookings made (a series placement makes one per slot). */
   bookings: number;
+}
+
+export interface CommitOptions {
+  /**
+   * The wish window is still open (or has not opened): close it now, in the commit's
+   * transaction. Without it, such a commit is refused with wishes_still_open.
+   */
+  closeWishes?: boolean | undefined;
 }
 
 /** The system actor's audit trail entry (the CLI). */
@@ -30,9 +39,12 @@ export const SYSTEM_ACTOR: BookingActor = { userId: null, role: null, via: 'syst
  * transaction (`trx`, from inTransaction). The round is locked (and refused when already
  * committed), then the round's slots in id order, and what the preview read is read again
  * under those locks: if anything differs (a seat booked by hand, a wish changed, a slot
- * cancelled…) the commit is refused as stale and nothing is written.
+ * cancelled…) the commit is refused as stale and nothing is written. Only a run whose
+ * optimality certificate held may be committed, and one made while wishes are still open
+ * only when the caller asks to close them (then the window closes now, in this transaction:
+ * wishes are set under the same round lock, so none can slip in).
  */
-export async function commitAllocation(trx: Db, deps: NotifyDeps, user: SessionUser | null, actor: BookingActor, roundId: string, allocationId: string, now: DateTime): Promise<CommitReceipt> {
+export async function commitAllocation(trx: Db, deps: NotifyDeps, user: SessionUser | null, actor: BookingActor, roundId: string, allocationId: string, now: DateTime, options: CommitOptions = {}): Promise<CommitReceipt> {
   if (user && user.role !== 'network_coordinator') throw forbidden();
   const round = await lockRound(trx, roundId, isPostgres(trx));
   if (!round || (user && user.networkId !== round.networkId)) throw notFound();
@@ -40,6 +52,10 @@ export async function commitAllocation(trx: Db, deps: NotifyDeps, user: SessionU
   const row = await repo.lockAllocationRow(trx, allocationId);
   if (!row || row.round_id !== round.id) throw notFound();
   if (row.status !== 'ready' || !row.input_hash || !row.metrics) throw new AppError('allocation_not_ready');
+  const metrics = JSON.parse(row.metrics) as AllocationMetrics;
+  if (metrics.certificate !== 'holds') throw new AppError('allocation_unproven');
+  const windowOpen = isWishWindowOpen(round, now);
+  if (windowOpen && !options.closeWishes) throw new AppError('wishes_still_open');
 
   const { all } = await placementsOfRound(trx, round, now);
   const slotIds = all.flatMap((p) => p.slotIds).sort();
@@ -57,11 +73,11 @@ export async function commitAllocation(trx: Db, deps: NotifyDeps, user: SessionU
     if (!placement) throw new AppError('allocation_stale');
     seats.push({ pupilId: result.pupilId, schoolId: result.schoolId, slots: placement.slotIds.map((id, i) => ({ id, starts_at: placement.times[i]!.startsAt, ends_at: placement.times[i]!.endsAt })) });
   }
-  const metrics = JSON.parse(row.metrics) as AllocationMetrics;
   const schools: SchoolSummary[] = metrics.schools.map((s) => ({ schoolId: s.schoolId, pupils: s.pupils, placed: s.placed + s.alreadyBooked, firstWish: s.byRank[0] ?? 0, unplaced: s.unplaced }));
   const bookings = await bookAllocation(trx, deps, actor, { allocationId, roundId: round.id, roundName: round.name, seats, schools }, now);
 
   const at = toDbInstant(now);
+  if (windowOpen) await closeWishesNow(trx, round, now);
   try {
     await repo.markCommitted(trx, allocationId, user?.id ?? null, at);
   } catch (error) {
@@ -71,4 +87,21 @@ export async function commitAllocation(trx: Db, deps: NotifyDeps, user: SessionU
   }
   await repo.setRoundCommitted(trx, round.id, allocationId, at);
   return { id: allocationId, status: 'committed', bookings };
+}
+
+/** Before or inside the wish window: a commit now cuts it short. */
+export function isWishWindowOpen(round: Round, now: DateTime): boolean {
+  const phase = roundPhase(round, now);
+  return phase === 'upcoming' || phase === 'wishes_open';
+}
+
+/**
+ * Ends the wish window now, so the round's dates tell what happened. A window that had not
+ * opened yet is moved to end now too (opening a millisecond before, as the table requires).
+ */
+async function closeWishesNow(trx: Db, round: Round, now: DateTime): Promise<void> {
+  const at = toDbInstant(now);
+  const patch: { wishes_close_at: string; updated_at: string; wishes_open_at?: string } = { wishes_close_at: at, updated_at: at };
+  if (round.wishesOpenAt >= at) patch.wishes_open_at = toDbInstant(now.minus({ milliseconds: 1 }));
+  await trx.updateTable('rounds').set(patch).where('id', '=', round.id).execute();
 }

@@ -35,6 +35,11 @@ export interface AllocationInput {
   wishes: Map<string, (string | null)[]>;
   bookedByHand: Map<string, string>;
   clashes: Map<string, Set<string>>;
+  /**
+   * Pupil id → slots of their school's placements they wait on the waitlist of (placing them
+   * there confirms that waitlist place). Absent reads as none.
+   */
+  waitlisted?: Map<string, Set<string>>;
 }
 
 /** Why a wish can no longer be granted (it stays in the pupil's list as a hole). */
@@ -72,8 +77,8 @@ export async function readAllocationInput(db: Db, round: Round, settings: Alloca
   const { all, bySchool } = await placementsOfRound(db, round, now);
   const pupils = await pupilsOfRound(db, round);
   const wishes = await wishesOfRound(db, round.id, new Set(pupils.map((p) => p.id)));
-  const { bookedByHand, clashes } = await bookingsAgainstRound(db, round.schools.map((s) => s.schoolId), all, now);
-  return { round, settings, placements: all, bySchool, pupils, wishes, bookedByHand, clashes };
+  const { bookedByHand, clashes, waitlisted } = await bookingsAgainstRound(db, bySchool, now);
+  return { round, settings, placements: all, bySchool, pupils, wishes, bookedByHand, clashes, waitlisted };
 }
 
 /** Lookups for holeReason, made once per plan. */
@@ -166,13 +171,13 @@ export function planAllocation(input: AllocationInput): AllocationPlan {
 
 /**
  * The fingerprint of everything a run read: the placements (slots, times, free seats, grades),
- * the schools' dates, the pupils (school, grade), their wishes, who is booked by hand and
- * what clashes, and the settings. Canonical: sorted by id, so the same state gives the same hash.
+ * the schools' dates, the pupils (school, grade), their wishes, who is booked by hand, what
+ * clashes and who waits on which waitlist, and the settings. Canonical: sorted by id, so the same state gives the same hash.
  */
 export function inputFingerprint(input: AllocationInput): string {
   const hash = createHash('sha256');
   const put = (value: unknown) => hash.update(JSON.stringify(value) + '\n');
-  put({ v: 1, settings: input.settings, grades: [...input.round.grades].sort(), schools: input.round.schools.map((s) => [s.schoolId, s.from, s.to]).sort() });
+  put({ v: 2, settings: input.settings, grades: [...input.round.grades].sort(), schools: input.round.schools.map((s) => [s.schoolId, s.from, s.to]).sort() });
   const placements = [...input.placements].sort((a, b) => (a.id < b.id ? -1 : 1));
   for (const p of placements) put(['p', p.id, p.kind, p.slotIds, p.times.map((t) => [t.startsAt, t.endsAt]), p.freeSeats, p.grades]);
   for (const [schoolId, list] of [...input.bySchool].sort((a, b) => (a[0] < b[0] ? -1 : 1))) put(['s', schoolId, list.map((p) => p.id).sort()]);
@@ -185,6 +190,7 @@ export function inputFingerprint(input: AllocationInput): string {
       input.wishes.get(pupil.id) ?? [],
       input.bookedByHand.get(pupil.id) ?? null,
       [...(input.clashes.get(pupil.id) ?? [])].sort(),
+      [...(input.waitlisted?.get(pupil.id) ?? [])].sort(),
     ]);
   }
   return hash.digest('hex');

@@ -41,3 +41,12 @@ export function buildMetrics(input: AllocationInput, plan: AllocationPlan, resul
   const schools = input.round.schools.map((s) => ({ schoolId: s.schoolId, schoolName: s.schoolName, ...tally(results.filter((r) => r.schoolId === s.schoolId), ranks) }));
   return { ...tally(results, ranks), seed, certificate: outcome.certificate.length === 0 ? 'holds' : outcome.certificate.slice(0, 20), schools };
 }
+
+/**
+ * The placement a pupil holds once the run is committed: the one it gives them, or for a
+ * pupil booked into the round by hand, that one (the run books nothing for them; its stored
+ * placement stays null, so commit and the tallies leave them alone).
+ */
+export function heldPlacementId(result: AllocationResult): string | null {
+  return result.outcome === 'already_booked' ? (result.explanation.bookedPlacementId ?? null) : result.placementId;
+}

@@ -43,7 +43,7 @@ export function runAllocationJob(job: AllocationJob, onStage: (stage: Stage) => 
   // weeks, sharing among all the round's pupils would leave seats empty that only one school can use.
   if (job.schoolShareCaps) instance.schoolCaps = schoolShareCaps(instance, { among: 'applicant_schools' });
   const result = solve(instance);
-  const certificate = checkCertificate(result.certificate);
+  const certificate = checkCertificate(result.certificate, result.placement);
   onStage('explaining');
   let explanations: WishWhy[][];
   try {

@@ -73,8 +73,8 @@ export async function schoolResultsView(db: Db, round: Round, schoolId: string, 
 
 async function freeForUnplaced(db: Db, round: Round, schoolId: string, unplaced: Pupil[], { t, locale, now }: Look) {
   if (unplaced.length === 0) return [];
-  const { all, bySchool } = await placementsOfRound(db, round, now);
-  const { bookedByHand, clashes } = await bookingsAgainstRound(db, [schoolId], all, now);
+  const { bySchool } = await placementsOfRound(db, round, now);
+  const { bookedByHand, clashes } = await bookingsAgainstRound(db, new Map([[schoolId, bySchool.get(schoolId) ?? []]]), now);
   // Booked by hand since the commit: no longer without a place.
   return unplaced
     .filter((p) => !bookedByHand.has(p.id))
@@ -96,8 +96,15 @@ export async function pupilResultView(db: Db, round: Round, pupil: Pupil, { t, l
   const [result] = await allocationResults(db, round.committedAllocationId, { pupilId: pupil.id });
   if (!result) return { title, ready: true as const, headline: t('allocation.pupil_no_wishes'), place: null, whyTitle: null, lines: [], help: true };
   const labels = await placementLabels(db, placementIdsOf([result]), t, locale);
-  const placement = placementText(labels, result.placementId ?? result.explanation.bookedPlacementId, t);
+  const placementId = result.placementId ?? result.explanation.bookedPlacementId ?? null;
+  const placement = placementText(labels, placementId, t);
   const lines = wishLines(result.explanation, labels, t, 'pupil');
+  // The result is history; the booking may have been cancelled since (by the school or the company).
+  const kept = placementId ? await bookedNow(db, pupil.id, placementId) : 'all';
+  if (kept !== 'all') {
+    const headline = t(kept === 'none' ? 'rounds.pupil_place_cancelled' : 'rounds.pupil_place_partly_cancelled', { placement });
+    return { title, ready: true as const, headline, place: null, whyTitle: null, lines: [], help: false };
+  }
   switch (result.outcome) {
     case 'placed':
       return { title, ready: true as const, headline: t('allocation.pupil_got', { rank: result.rank ?? 1 }), place: t('allocation.pupil_place', { placement }), whyTitle: lines.length > 0 ? t('allocation.pupil_why_title') : null, lines, help: false };
@@ -110,4 +117,24 @@ export async function pupilResultView(db: Db, round: Round, pupil: Pupil, { t, l
     default:
       return { title, ready: true as const, headline: t('allocation.pupil_no_wishes'), place: null, whyTitle: null, lines: [], help: true };
   }
+}
+
+/**
+ * How much of a placement the pupil is still booked into: all of it, some, or none (a
+ * placement id is a slot id, or a series id for each of its slots). A slot counts as lost
+ * when the pupil's booking in it was cancelled and none replaced it; slots the pupil was never
+ * booked into (cancelled before the commit) do not count.
+ */
+async function bookedNow(db: Db, pupilId: string, placementId: string): Promise<'all' | 'some' | 'none'> {
+  const rows = await db
+    .selectFrom('bookings as b')
+    .innerJoin('slots as s', 's.id', 'b.slot_id')
+    .select(['b.slot_id', 'b.status'])
+    .where('b.pupil_id', '=', pupilId)
+    .where((eb) => eb.or([eb('s.id', '=', placementId), eb('s.series_id', '=', placementId)]))
+    .execute();
+  const kept = new Set(rows.filter((r) => r.status === 'confirmed').map((r) => r.slot_id));
+  const lost = new Set(rows.filter((r) => !kept.has(r.slot_id)).map((r) => r.slot_id));
+  if (kept.size === 0) return 'none';
+  return lost.size > 0 ? 'some' : 'all';
 }

@@ -7,6 +7,7 @@ import type { AppDeps } from '../http/context.ts';
 import { AppError } from '../http/errors.ts';
 import { idSchema } from '../organisations/organisations.schemas.ts';
 import { commitAllocation } from './allocation-commit.ts';
+import { heldPlacementId } from './allocation-results.ts';
 import { allocationResults, getAllocation, MAX_SEED, startAllocation, waitForAllocation } from './allocation.service.ts';
 import type { Allocation } from './allocation.ts';
 
@@ -20,14 +21,23 @@ export const allocationRequestSchema = z
   })
   .strict();
 
+export const commitRequestSchema = z
+  .object({
+    closeWishes: z
+      .boolean()
+      .optional()
+      .describe('While the wish window is still open (or has not opened): close it now and commit (otherwise 409 wishes_still_open). The window then ends at the time of the commit.'),
+  })
+  .strict();
+
 const OUTCOMES = ['placed', 'placed_without_wish', 'unplaced', 'already_booked', 'no_wishes', 'no_eligible_placement'] as const;
 
 const metricsSchema = z.object({
   pupils: z.number().int().describe('Every pupil of the round: placed + unplaced + alreadyBooked.'),
   placed: z.number().int().describe('Placed by this allocation (from a wish, or in a free seat without one).'),
-  unplaced: z.number().int(),
+  unplaced: z.number().int().describe('Neither placed by this allocation nor booked by hand: the results whose placementId is null.'),
   byRank: z.array(z.number().int()).describe('byRank[r − 1]: how many got their wish of rank r.'),
-  alreadyBooked: z.number().int().describe('Booked into the round by hand before the run: not placed again.'),
+  alreadyBooked: z.number().int().describe('Booked into the round by hand before the run: not placed again, and counted neither in placed nor in unplaced.'),
   wishing: z.number().int(),
   placedWithoutWish: z.number().int(),
   certificate: z.union([z.literal('holds'), z.array(z.string())]).describe("'holds' when the optimality certificate checked out; else the problems found."),
@@ -42,8 +52,13 @@ export const allocationResponseSchema = z.object({
   results: z.array(
     z.object({
       pupilId: z.string(),
-      placementId: z.string().nullable().describe('A slot id, or a series id; null for a pupil this allocation does not place.'),
-      rank: z.number().int().nullable().describe('The rank (1-based) of the wish granted; null when unplaced or placed without a wish.'),
+      placementId: z
+        .string()
+        .nullable()
+        .describe(
+          "A slot id, or a series id: the placement given, or for outcome already_booked the round's placement the pupil was booked into by hand (the allocation books nothing for them). Null only for an unplaced pupil.",
+        ),
+      rank: z.number().int().nullable().describe('The rank (1-based) of the wish granted; null when unplaced, placed without a wish, or already booked by hand.'),
       outcome: z.enum(OUTCOMES),
     }),
   ),
@@ -61,7 +76,7 @@ async function previewJson(db: Db, allocation: Allocation) {
     status: allocation.status,
     progress: allocation.progress,
     metrics: ready ? { pupils: m.pupils, placed: m.placed, unplaced: m.unplaced, byRank: m.byRank, alreadyBooked: m.alreadyBooked, wishing: m.wishing, placedWithoutWish: m.placedWithoutWish, certificate: m.certificate } : null,
-    results: results.map((r) => ({ pupilId: r.pupilId, placementId: r.placementId, rank: r.rank, outcome: r.outcome })),
+    results: results.map((r) => ({ pupilId: r.pupilId, placementId: heldPlacementId(r), rank: r.rank, outcome: r.outcome })),
   };
 }
 
@@ -76,12 +91,13 @@ export function allocationApiRoutes(deps: AppDeps): ApiRoute[] {
       access: ['network_coordinator'],
       summary:
         "Run the round's allocation as a preview and answer when it is done (the solve runs in a worker thread). Allowed once the wish window has closed, or earlier with early: true. " +
-        'Nothing is booked until the preview is committed.',
+        'Nothing is booked until the preview is committed. 409 allocation_running while another run of the round (or too many runs at once) is still going.',
       params: roundParams,
       body: allocationRequestSchema,
+      bodyOptional: true,
       response: allocationResponseSchema,
       status: 201,
-      errors: ['not_found', 'wishes_still_open', 'round_committed'],
+      errors: ['not_found', 'wishes_still_open', 'round_committed', 'allocation_running'],
       handler: async ({ req, body, params, user }) => {
         const { allocation } = await startAllocation(db, deps, user, params.id, { seed: body.seed, early: body.early }, req.ctx.now);
         await waitForAllocation(allocation.id);
@@ -109,12 +125,16 @@ export function allocationApiRoutes(deps: AppDeps): ApiRoute[] {
       access: ['network_coordinator'],
       summary:
         "Commit a ready preview: every placed pupil is booked (one booking per slot of a series), in one transaction, and each school's counsellors and each company's coordinators get a summary. " +
-        '409 allocation_stale when anything the preview read has changed since (then run a new preview); nothing is booked then.',
+        '409 allocation_stale when anything the preview read has changed since (then run a new preview); nothing is booked then. ' +
+        "409 allocation_unproven when the preview's optimality certificate did not hold. While the wish window is still open, 409 wishes_still_open unless the body says closeWishes: true. The body is optional.",
       params: runParams,
+      body: commitRequestSchema,
+      bodyOptional: true,
       response: commitResponseSchema,
       status: 200,
-      errors: ['not_found', 'allocation_stale', 'allocation_not_ready', 'round_committed'],
-      handler: async ({ req, params, user }) => inTransaction(db, (trx) => commitAllocation(trx, deps, user, actorOf(user, 'api', req.ctx.ip), params.id, params.allocationId, req.ctx.now)),
+      errors: ['not_found', 'allocation_stale', 'allocation_not_ready', 'allocation_unproven', 'wishes_still_open', 'round_committed'],
+      handler: async ({ req, body, params, user }) =>
+        inTransaction(db, (trx) => commitAllocation(trx, deps, user, actorOf(user, 'api', req.ctx.ip), params.id, params.allocationId, req.ctx.now, { closeWishes: body.closeWishes })),
     },
   ];
 }

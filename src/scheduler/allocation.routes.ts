@@ -34,6 +34,9 @@ const startSchema = z.object({
   early: z.string().max(10).optional(),
 });
 
+/** The commit form: "close the wishes now", shown while the wish window is open. */
+const commitSchema = z.object({ closeWishes: z.string().max(10).optional() });
+
 /** Like the pupil's own page: the link is the credential, so nothing here may be cached or passed on. */
 function keepPrivate(res: Response): void {
   res.set({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer', 'X-Robots-Tag': 'noindex, nofollow' });
@@ -52,11 +55,11 @@ export function allocationRoutes(deps: AppDeps): RouteSpec[] {
     await renderPage(res, 'scheduler/allocation-runs', { title, ...view, form: formState(res, state.values ?? {}, state.fields), message: state.message ?? null }, res.statusCode);
   }
 
-  async function showRun(res: Response, roundId: string, allocationId: string, message: string | null = null) {
+  async function showRun(res: Response, roundId: string, allocationId: string, state: { message?: string; values?: Record<string, unknown>; fields?: FieldProblems } = {}) {
     const { user, now } = res.req.ctx;
     const { round, allocation } = await getAllocation(db, user, roundId, allocationId, now);
     const view = await runView(db, round, allocation, lookOf(res.req));
-    await renderPage(res, 'scheduler/allocation-run', { ...view, message }, res.statusCode);
+    await renderPage(res, 'scheduler/allocation-run', { ...view, message: state.message ?? null, form: formState(res, state.values ?? {}, state.fields) }, res.statusCode);
   }
 
   async function start(req: Request, res: Response) {
@@ -70,22 +73,29 @@ export function allocationRoutes(deps: AppDeps): RouteSpec[] {
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       const fields: FieldProblems | undefined = error.code === 'wishes_still_open' ? { early: { key: 'error.wishes_still_open' } } : error.fields;
-      if (!fields && error.code !== 'round_committed') throw error;
+      if (!fields && error.code !== 'round_committed' && error.code !== 'allocation_running') throw error;
       res.status(error.status);
-      await showRuns(res, id, { values: req.body ?? {}, fields, message: fields ? undefined : t('error.round_committed') });
+      await showRuns(res, id, { values: req.body ?? {}, fields, message: fields ? undefined : t(`error.${error.code}` as 'error.round_committed') });
     }
   }
 
   async function commit(req: Request, res: Response) {
     const { id, allocationId } = parseInput(runParams, req.params);
     const { user, now, ip, t } = req.ctx;
+    const input = commitSchema.safeParse(req.body ?? {});
+    const closeWishes = input.success && (input.data.closeWishes ?? '') !== '';
     try {
-      await inTransaction(db, (trx) => commitAllocation(trx, deps, user, actorOf(user!, 'ui', ip), id, allocationId, now));
+      await inTransaction(db, (trx) => commitAllocation(trx, deps, user, actorOf(user!, 'ui', ip), id, allocationId, now, { closeWishes }));
       redirectAfterPost(res, runPath(id, allocationId));
     } catch (error) {
-      if (!(error instanceof AppError) || !['allocation_stale', 'allocation_not_ready', 'round_committed'].includes(error.code)) throw error;
+      if (!(error instanceof AppError)) throw error;
+      if (error.code === 'wishes_still_open') {
+        res.status(error.status);
+        return showRun(res, id, allocationId, { values: req.body ?? {}, fields: { closeWishes: { key: 'allocation.close_wishes_required' } } });
+      }
+      if (!['allocation_stale', 'allocation_not_ready', 'allocation_unproven', 'round_committed'].includes(error.code)) throw error;
       res.status(error.status);
-      await showRun(res, id, allocationId, t(`error.${error.code}` as 'error.allocation_stale'));
+      await showRun(res, id, allocationId, { message: t(`error.${error.code}` as 'error.allocation_stale') });
     }
   }
 

@@ -1,20 +1,22 @@
 import { randomInt } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import type { DateTime } from 'luxon';
 import type { Logger } from 'pino';
 import { newId } from '../auth/secrets.ts';
-import type { Db } from '../db/database.ts';
+import { isPostgres, type Db } from '../db/database.ts';
 import { inTransaction } from '../db/transaction.ts';
 import type { SessionUser } from '../http/context.ts';
 import { AppError, forbidden, notFound } from '../http/errors.ts';
+import type { Clock } from '../time/clock.ts';
 import { toDbInstant } from '../time/stockholm.ts';
 import { inputFingerprint, planAllocation, readAllocationInput, type AllocationSettings } from './allocation-input.ts';
 import { buildMetrics, buildResults } from './allocation-results.ts';
 import type { AllocationJob, AllocationOutcome, Stage } from './allocation-run.ts';
 import { runInWorker } from './allocation-runner.ts';
-import { effectiveStatus, toAllocation, toAllocationResult, type Allocation, type AllocationResult } from './allocation.ts';
+import { effectiveStatus, HEARTBEAT_EVERY_SECONDS, toAllocation, toAllocationResult, type Allocation, type AllocationResult } from './allocation.ts';
 import * as repo from './allocation.repository.ts';
 import { roundPhase, type Round } from './round.ts';
-import { findRound } from './rounds.repository.ts';
+import { findRound, lockRound } from './rounds.repository.ts';
 
 /**
  * Running an allocation: the coordinator starts a run (a preview); it reads the round, solves
@@ -26,6 +28,10 @@ export interface AllocationDeps {
   logger: Logger;
   /** Runs the pure work (a worker thread in the app; tests may run it in place). */
   runJob?: (job: AllocationJob, onStage: (stage: Stage) => void) => Promise<AllocationOutcome>;
+  /** The time the heartbeat writes (the app's clock); without one, the run's start plus the time it has taken. */
+  clock?: Clock;
+  /** How often the heartbeat is written while the worker runs (tests make it short). */
+  heartbeatEveryMs?: number;
 }
 
 export interface StartOptions {
@@ -34,8 +40,19 @@ export interface StartOptions {
   early?: boolean | undefined;
 }
 
+/**
+ * At most this many runs at once in one process: each is a worker thread solving a whole
+ * round (a second or more, and memory, for a large one). One more is refused with
+ * allocation_running rather than queued: the page and the API answer at once, a queued run
+ * would sit 'running' without progress, and runs are rare enough that "try again in a
+ * moment" is the plainer answer.
+ */
+export const MAX_RUNS_AT_ONCE = 2;
+
 /** Runs of this process that have not ended yet: allocation id → the run. */
 const running = new Map<string, Promise<void>>();
+/** Rounds with a run starting or running in this process (one run per round: its size is the number of runs). */
+const busyRounds = new Set<string>();
 
 export const isRunningHere = (allocationId: string): boolean => running.has(allocationId);
 
@@ -66,6 +83,10 @@ export const randomSeed = (): number => randomInt(0, MAX_SEED);
 export async function startAllocation(db: Db, deps: AllocationDeps, user: SessionUser | null, roundId: string, options: StartOptions, now: DateTime): Promise<{ allocation: Allocation; done: Promise<void> }> {
   const round = await roundForAllocation(db, user, roundId);
   assertMayRun(round, options.early ?? false, now);
+  // Claimed with no await in between, so two requests of this process cannot both pass.
+  if (busyRounds.has(round.id) || busyRounds.size >= MAX_RUNS_AT_ONCE) throw new AppError('allocation_running');
+  busyRounds.add(round.id);
+  const release = () => busyRounds.delete(round.id);
   const settings: AllocationSettings = { placeWithoutWishes: round.placeWithoutWishes, schoolShareCaps: round.schoolShareCaps };
   const seed = options.seed ?? randomSeed();
   const row = {
@@ -84,17 +105,66 @@ export async function startAllocation(db: Db, deps: AllocationDeps, user: Sessio
     finished_at: null,
     committed_at: null,
     committed_by: null,
+    heartbeat_at: toDbInstant(now),
   };
-  await inTransaction(db, (trx) => repo.insertAllocation(trx, row));
-  const done = runAllocation(db, deps, round, row.id, seed, settings, now).finally(() => running.delete(row.id));
+  try {
+    await inTransaction(db, async (trx) => {
+      // The round's row, locked, serialises starts of the same round across processes.
+      await lockRound(trx, round.id, isPostgres(trx));
+      await refuseWhileRunning(trx, round.id, now);
+      await repo.insertAllocation(trx, row);
+    });
+  } catch (error) {
+    release();
+    throw error;
+  }
+  const done = runAllocation(db, deps, round, row.id, seed, settings, now).finally(() => {
+    running.delete(row.id);
+    release();
+  });
   running.set(row.id, done);
   return { allocation: toAllocation(row, 'running'), done };
+}
+
+/**
+ * Refuses a second run of a round while one is running (in any process: its heartbeat is
+ * fresh); a 'running' row whose heartbeat went quiet was abandoned, and is marked failed.
+ */
+async function refuseWhileRunning(trx: Db, roundId: string, now: DateTime): Promise<void> {
+  // All Kysely for the heartbeat is here, next to its only use (see allocation.repository.ts for the rest).
+  const rows = await trx.selectFrom('allocations').select(['id', 'status', 'created_at', 'heartbeat_at']).where('round_id', '=', roundId).where('status', '=', 'running').execute();
+  if (rows.some((r) => effectiveStatus(r, isRunningHere(r.id), now) === 'running')) throw new AppError('allocation_running');
+  if (rows.length === 0) return;
+  await trx
+    .updateTable('allocations')
+    .set({ status: 'failed', error: 'abandoned', finished_at: toDbInstant(now) })
+    .where('id', 'in', rows.map((r) => r.id))
+    .where('status', '=', 'running')
+    .execute();
+}
+
+/** Progress while running, with a heartbeat (a run that already ended is left alone). */
+async function recordProgress(db: Db, id: string, patch: { progress?: number; heartbeat_at: string }): Promise<void> {
+  await db.updateTable('allocations').set(patch).where('id', '=', id).where('status', '=', 'running').execute();
+}
+
+/** The heartbeat's clock: the app's, or the run's start moved on by the time it has taken. */
+function heartbeatClock(deps: AllocationDeps, now: DateTime): () => string {
+  if (deps.clock) return () => toDbInstant(deps.clock!.now());
+  const started = performance.now();
+  return () => toDbInstant(now.plus({ milliseconds: Math.round(performance.now() - started) }));
 }
 
 const PROGRESS: Record<Stage, number> = { solving: 20, explaining: 70, leftover: 80 };
 
 async function runAllocation(db: Db, deps: AllocationDeps, round: Round, id: string, seed: number, settings: AllocationSettings, now: DateTime): Promise<void> {
-  const progress = (value: number) => repo.setProgress(db, id, value).catch((err) => deps.logger.warn({ err, allocationId: id }, 'could not record allocation progress'));
+  const beatAt = heartbeatClock(deps, now);
+  const record = (patch: { progress?: number }) =>
+    recordProgress(db, id, { ...patch, heartbeat_at: beatAt() }).catch((err) => deps.logger.warn({ err, allocationId: id }, 'could not record allocation progress'));
+  const progress = (value: number) => record({ progress: value });
+  // Signs of life while the worker solves (a long solve reports no progress for a while).
+  const heartbeat = setInterval(() => void record({}), deps.heartbeatEveryMs ?? HEARTBEAT_EVERY_SECONDS * 1000);
+  heartbeat.unref();
   try {
     await progress(5);
     // Read without a transaction (a long one would hold others up): what was read is
@@ -122,6 +192,8 @@ async function runAllocation(db: Db, deps: AllocationDeps, round: Round, id: str
   } catch (err) {
     deps.logger.error({ err, allocationId: id, roundId: round.id }, 'allocation failed');
     await repo.markFailed(db, id, 'allocation_failed', toDbInstant(now)).catch((e) => deps.logger.error({ err: e }, 'could not mark the allocation failed'));
+  } finally {
+    clearInterval(heartbeat);
   }
 }
 

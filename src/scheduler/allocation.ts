@@ -77,16 +77,26 @@ export interface AllocationResult {
   explanation: Explanation;
 }
 
-/** A run left 'running' by a process that is gone is shown, and treated, as failed after this long. */
-export const ABANDONED_AFTER_MINUTES = 15;
+/**
+ * The process working on a run writes its heartbeat at least this often (every progress step,
+ * and on a timer while the worker solves).
+ */
+export const HEARTBEAT_EVERY_SECONDS = 5;
+
+/** A 'running' run whose heartbeat is older than this belonged to a process that stopped. */
+export const ABANDONED_AFTER_SECONDS = 60;
+
+/** The instant before which a running run's last sign of life means it was abandoned. */
+export const abandonedBefore = (now: DateTime): string => toDbInstant(now.minus({ seconds: ABANDONED_AFTER_SECONDS }));
 
 /**
- * The status to show: a 'running' row that no run in this process is working on, and that is
- * older than ABANDONED_AFTER_MINUTES, belonged to a process that stopped: it failed.
+ * The status to show: a 'running' row that no run in this process is working on, and whose
+ * last heartbeat (or, before the first one, its start) is more than ABANDONED_AFTER_SECONDS
+ * old, belonged to a process that stopped: it failed, and a new run may start.
  */
-export function effectiveStatus(row: Pick<AllocationsTable, 'status' | 'created_at'>, runningHere: boolean, now: DateTime): AllocationStatus {
+export function effectiveStatus(row: Pick<AllocationsTable, 'status' | 'created_at' | 'heartbeat_at'>, runningHere: boolean, now: DateTime): AllocationStatus {
   if (row.status !== 'running' || runningHere) return row.status;
-  return row.created_at < toDbInstant(now.minus({ minutes: ABANDONED_AFTER_MINUTES })) ? 'failed' : 'running';
+  return (row.heartbeat_at ?? row.created_at) < abandonedBefore(now) ? 'failed' : 'running';
 }
 
 export function toAllocation(row: AllocationsTable, status: AllocationStatus): Allocation {

@@ -7,6 +7,7 @@ import { formatDateTime } from '../time/stockholm.ts';
 import { outcomeLine, percentText, placementIdsOf, placementLabels, wishLines, type PlacementLabel } from './allocation-text.ts';
 import { allocationResults } from './allocation.service.ts';
 import type { Allocation, AllocationMetrics, AllocationResult, Tally } from './allocation.ts';
+import { isWishWindowOpen } from './allocation-commit.ts';
 import { roundPhase, type Round } from './round.ts';
 
 /** What the coordinator's allocation pages show: plain display data (no pupil's name, ever). */
@@ -95,8 +96,12 @@ export async function runView(db: Db, round: Round, allocation: Allocation, look
     selfHref: runPath(round.id, allocation.id),
     progressHref: `${runPath(round.id, allocation.id)}/progress`,
     commitHref: `${runPath(round.id, allocation.id)}/commit`,
-    canCommit: allocation.status === 'ready' && !round.committedAllocationId,
+    // Only a run whose optimality certificate held may be committed.
+    canCommit: allocation.status === 'ready' && !round.committedAllocationId && allocation.metrics?.certificate === 'holds',
+    unproven: allocation.status === 'ready' && !round.committedAllocationId && allocation.metrics !== null && allocation.metrics.certificate !== 'holds',
     otherCommitted: round.committedAllocationId !== null && round.committedAllocationId !== allocation.id,
+    // While the wish window is open, committing closes it: the form asks for that in so many words.
+    closeWishes: isWishWindowOpen(round, look.now) ? { hint: t('allocation.close_wishes_hint', { when: formatDateTime(round.wishesCloseAt, locale) }) } : null,
   };
   if (!allocation.metrics || (allocation.status !== 'ready' && allocation.status !== 'committed')) return { ...base, preview: null };
   const results = (await allocationResults(db, allocation.id)).filter((r) => r.placementId === null && r.outcome !== 'already_booked');

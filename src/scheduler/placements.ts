@@ -54,7 +54,7 @@ function networkSlots(db: Db, networkId: string, nowIso: string) {
     .selectFrom('slots as s')
     .innerJoin('companies as c', 'c.id', 's.company_id')
     .innerJoin('company_sites as site', 'site.id', 's.site_id')
-    .select(['s.id', 's.series_id', 's.company_id', 's.starts_at', 's.ends_at', 's.capacity', 's.booked_count', 's.format', 'c.name as company_name', 'site.name as site_name', 'site.municipality'])
+    .select(['s.id', 's.series_id', 's.company_id', 's.starts_at', 's.ends_at', 's.capacity', 's.booked_count', 's.booking_closes_at', 's.format', 'c.name as company_name', 'site.name as site_name', 'site.municipality'])
     .where('s.status', '=', 'published')
     .where('s.company_id', 'in', companies as never)
     .where((eb) => eb.or([eb('s.starts_at', '>', nowIso), eb('s.series_id', 'is not', null)]))
@@ -86,9 +86,15 @@ async function gradesAndHosts(db: Db, slotIds: string[]) {
   return { grades, hosts };
 }
 
+/** Has the company's last day to book the slot passed? (A round's allocation is the school's booking.) */
+const bookingClosed = (slot: SlotRow, nowIso: string) => slot.booking_closes_at !== null && slot.booking_closes_at <= nowIso;
+
 /**
  * Every placement the network offers from now on: single slots that have not started, and
  * series none of whose live slots has started (a series half gone is no longer one unit).
+ * A slot whose booking has closed (the company's "last day to book") is not offered either,
+ * nor a series with such a slot: the round gives seats as bookings, so the same last day
+ * holds. When booking opens does not matter here: the round decides when its seats are given.
  */
 export async function networkPlacements(db: Db, networkId: string, now: DateTime): Promise<Placement[]> {
   const nowIso = toDbInstant(now);
@@ -101,7 +107,7 @@ export async function networkPlacements(db: Db, networkId: string, now: DateTime
   }
   const placements: Placement[] = [];
   for (const [id, group] of groups) {
-    if (group.some((s) => s.starts_at <= nowIso)) continue;
+    if (group.some((s) => s.starts_at <= nowIso || bookingClosed(s, nowIso))) continue;
     const first = group[0]!;
     const gradeSets = group.map((s) => grades.get(s.id) ?? []);
     const seenHosts = new Map(group.flatMap((s) => hosts.get(s.id) ?? []).map((h) => [h.storyId, h]));

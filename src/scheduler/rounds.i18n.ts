@@ -1,5 +1,13 @@
 import { defineMessages } from '../i18n/define.ts';
 
+/**
+ * Each place in a wish list as a field label, so a problem at `placements.2` reads "Önskemål 3"
+ * rather than the path. The API takes at most 20 ids (rounds.schemas.ts, MAX_WISHES_LIMIT × 2).
+ */
+const WISH_INDEXES = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11', '12', '13', '14', '15', '16', '17', '18', '19'] as const;
+type WishLabelKey = `label.placements.${(typeof WISH_INDEXES)[number]}`;
+const wishLabels = (word: string) => Object.fromEntries(WISH_INDEXES.map((i) => [`label.placements.${i}`, `${word} ${Number(i) + 1}`])) as Record<WishLabelKey, string>;
+
 /** Rounds and wishes: the coordinator's round pages, the counsellor's and the pupil's wish pages. */
 export const rounds = defineMessages({
   sv: {
@@ -16,6 +24,12 @@ export const rounds = defineMessages({
     'label.placeWithoutWishes': 'Placera elever utan önskemål',
     'label.schoolShareCaps': 'Begränsa varje skolas andel',
     'label.placements': 'Önskemål',
+    ...wishLabels('Önskemål'),
+    'label.pupilId': 'Elevens id',
+    'label.allocationId': 'Fördelningens id',
+    'wishes.list_too_long': 'Det går inte att skicka så många önskemål: högst 10.',
+    'rounds.pupil_place_cancelled': 'Din plats är avbokad: {placement}. Prata med din studie- och yrkesvägledare.',
+    'rounds.pupil_place_partly_cancelled': 'En del av din plats är avbokad: {placement}. Prata med din studie- och yrkesvägledare.',
     'rounds.choose_school': 'Välj minst en skola.',
     'rounds.choose_grade': 'Välj minst en årskurs.',
     'rounds.close_after_open': 'Sista tiden för önskemål måste vara efter att de börjar.',
@@ -173,6 +187,12 @@ export const rounds = defineMessages({
     'label.placeWithoutWishes': 'Place pupils without wishes',
     'label.schoolShareCaps': "Cap each school's share",
     'label.placements': 'Wishes',
+    ...wishLabels('Wish'),
+    'label.pupilId': "The pupil's id",
+    'label.allocationId': "The allocation's id",
+    'wishes.list_too_long': 'That is too many wishes: at most 10.',
+    'rounds.pupil_place_cancelled': 'Your place has been cancelled: {placement}. Talk to your study and careers counsellor.',
+    'rounds.pupil_place_partly_cancelled': 'Part of your place has been cancelled: {placement}. Talk to your study and careers counsellor.',
     'rounds.choose_school': 'Choose at least one school.',
     'rounds.choose_grade': 'Choose at least one year.',
     'rounds.close_after_open': 'The last time for wishes must be after they open.',

@@ -138,8 +138,9 @@ export const roundPupilParamsSchema = z.object({ id: z.string().trim().min(1).ma
 export const wishesRequestSchema = z
   .object({
     placements: z
+      // Each id's problem is named by its rank ("Önskemål 3", the label.placements.<index> keys).
       .array(z.string().trim().min(1).max(64))
-      .max(MAX_WISHES_LIMIT * 2)
+      .max(MAX_WISHES_LIMIT * 2, { message: 'wishes.list_too_long' })
       .meta({ description: 'Placement ids in rank order (first = most wanted): a slot id, or a series id for a series. An empty list removes the wishes.' }),
   })
   .strict();

@@ -132,14 +132,19 @@ function potentialsInOrder(staged: StagedSolution, order: number[]): Int32Array 
 }
 
 /**
- * The optimality certificate, checked against the original vector costs: no residual edge has
- * a lexicographically negative reduced cost under the potentials (so no cheaper flow of the
- * same size exists) and no augmenting path is left (so no larger flow exists; every larger one
- * would place more pupils). Returns the problems found (none: proven).
+ * The optimality certificate, checked against the original vector costs: the flow is a flow
+ * (no edge over its capacity or below zero — an over-full placement fails here — and as much
+ * into every inner node as out of it), no residual edge has a lexicographically negative
+ * reduced cost under the potentials (so no cheaper flow of the same size exists) and no
+ * augmenting path is left (so no larger flow exists; every larger one would place more
+ * pupils). Given the allocation, it also checks that the allocation is the flow's: each placed
+ * pupil's one flow-carrying edge is a wish for their placement, an unplaced pupil carries none.
+ * Returns the problems found (none: proven).
  */
-export function checkCertificate(certificate: Certificate): string[] {
+export function checkCertificate(certificate: Certificate, placement?: readonly (number | null)[]): string[] {
   const { graph: g, potentials: pi, dims: d } = certificate;
-  const problems: string[] = [];
+  const problems = flowProblems(g);
+  if (placement) problems.push(...assignmentProblems(g, placement));
   const rc = new Int32Array(d);
   for (let u = 0; u < g.nodes; u++) {
     for (let e = g.head[u]!; e !== -1; e = g.next[e]!) {
@@ -166,5 +171,57 @@ export function checkCertificate(certificate: Certificate): string[] {
     }
   }
   if (seen[SINK]) problems.push('an augmenting path is left');
+  return problems;
+}
+
+/**
+ * Every edge e (even) was built with its reverse e ^ 1 at capacity 0, so the flow on e is
+ * cap[e ^ 1]: both residuals must be ≥ 0, and flow must be conserved at every inner node.
+ */
+function flowProblems(g: FlowGraph): string[] {
+  const problems: string[] = [];
+  const balance = new Int32Array(g.nodes);
+  for (let u = 0; u < g.nodes; u++) {
+    for (let e = g.head[u]!; e !== -1; e = g.next[e]!) {
+      if (g.cap[e]! < 0) problems.push(`edge ${e} (${u}→${g.to[e]}) is over its capacity by ${-g.cap[e]!}`);
+      if ((e & 1) === 0) {
+        balance[u]! -= g.cap[e ^ 1]!;
+        balance[g.to[e]!]! += g.cap[e ^ 1]!;
+      }
+    }
+  }
+  for (let u = 0; u < g.nodes; u++) if (u !== SOURCE && u !== SINK && balance[u] !== 0) problems.push(`node ${u} does not pass on the flow it takes in`);
+  return problems;
+}
+
+/** The placement a pupil's wish edge leads to: the placement node, or through a school's capped node. */
+function placementOfTarget(g: FlowGraph, firstPlacement: number, v: number): number {
+  for (let e = g.head[v]!; e !== -1; e = g.next[e]!) {
+    if ((e & 1) !== 0) continue;
+    if (g.to[e] === SINK) return v - firstPlacement;
+    return g.to[e]! - firstPlacement;
+  }
+  return -1;
+}
+
+/** Does the allocation say what the flow says? Pupils are nodes 2.., placements follow them. */
+function assignmentProblems(g: FlowGraph, placement: readonly (number | null)[]): string[] {
+  const problems: string[] = [];
+  const P = placement.length;
+  let sourceEdges = 0;
+  for (let e = g.head[SOURCE]!; e !== -1; e = g.next[e]!) if ((e & 1) === 0) sourceEdges++;
+  if (sourceEdges !== P) return [`the allocation has ${P} pupils, the certificate ${sourceEdges}`];
+  const firstPlacement = 2 + P;
+  placement.forEach((j, p) => {
+    const carrying: number[] = [];
+    for (let e = g.head[2 + p]!; e !== -1; e = g.next[e]!) {
+      if ((e & 1) === 0 && g.cap[e ^ 1]! > 0) carrying.push(placementOfTarget(g, firstPlacement, g.to[e]!));
+    }
+    if (j === null) {
+      if (carrying.length > 0) problems.push(`pupil ${p} is unplaced but the flow places them in ${carrying.join(', ')}`);
+    } else if (carrying.length !== 1 || carrying[0] !== j) {
+      problems.push(`pupil ${p} is in placement ${j}, but the flow gives them ${carrying.length === 0 ? 'no wish' : carrying.join(', ')}`);
+    }
+  });
   return problems;
 }

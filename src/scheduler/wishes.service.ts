@@ -59,7 +59,7 @@ export interface SchoolChoices {
 export async function choicesOfSchool(db: Db, round: Round, schoolId: string, now: DateTime): Promise<SchoolChoices> {
   const { all, bySchool } = await placementsOfRound(db, round, now);
   const own = bySchool.get(schoolId) ?? [];
-  const against = await bookingsAgainstRound(db, [schoolId], own, now);
+  const against = await bookingsAgainstRound(db, new Map([[schoolId, own]]), now);
   const byId = new Map(all.map((p) => [p.id, p]));
   const eligible = (pupil: Pick<Pupil, 'grade'>) => placementsForPupil(bySchool, schoolId, pupil.grade);
   const clashesOf = (pupilId: string): ReadonlySet<string> => against.clashes.get(pupilId) ?? new Set();

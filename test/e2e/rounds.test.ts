@@ -7,6 +7,7 @@ import type { AllocationMetrics } from '../../src/scheduler/allocation.ts';
 import { placementsForPupil, placementsOfRound, type Placement } from '../../src/scheduler/placements.ts';
 import type { Round } from '../../src/scheduler/round.ts';
 import { findRound } from '../../src/scheduler/rounds.repository.ts';
+import { toDbInstant } from '../../src/time/stockholm.ts';
 import { checkPage, openPage, DEMO, DESKTOP, expectNoSeriousViolations, expectNoSidewaysScroll, launchBrowser, newWindow, PHONE, startApp, type RunningApp } from './support.ts';
 
 /**
@@ -14,7 +15,8 @@ import { checkPage, openPage, DEMO, DESKTOP, expectNoSeriousViolations, expectNo
  * test/support/app.ts): the Skaraborg round "Prao vt 2027" is open for wishes. A pupil of
  * Skogslundsskolan who has not chosen yet ranks wishes from their personal link on a phone; the
  * school's counsellor sees them and enters another pupil's wishes; the network coordinator runs
- * the allocation with a fixed seed before the window closes, checks the preview and commits it;
+ * the allocation with a fixed seed before the window closes, checks the preview and commits it
+ * (closing the wishes then, as the form asks);
  * then the pupil and the counsellor see the result. The steps follow on from each other, in order.
  */
 let app: RunningApp;
@@ -274,14 +276,18 @@ describe('the network coordinator', () => {
     for (const p of pupils) expect(text).not.toContain(name(p));
   });
 
-  it('commits, and every placed pupil is booked', async () => {
+  it('commits, closing the wishes that are still open, and every placed pupil is booked', async () => {
+    // The window is still open at the tests' clock: the form says what committing now means, and asks.
+    expect(await coordinator.getByText('Om du fastställer nu stängs den direkt: ingen elev kan ändra sina önskemål efter det.', { exact: false }).count()).toBe(1);
+    await coordinator.getByRole('checkbox', { name: 'Stäng önskemålen nu och fastställ' }).check();
     await press(coordinator, coordinator.getByRole('button', { name: 'Fastställ och boka' }), new RegExp(`/allocations/${allocationId}$`));
     expect(await coordinator.getByRole('status').textContent()).toContain('Den här fördelningen är fastställd, och eleverna är bokade.');
     expect(await coordinator.getByRole('button', { name: 'Fastställ och boka' }).count()).toBe(0);
     await checkPage(coordinator);
 
     const { db } = app.ctx;
-    expect((await db.selectFrom('rounds').select('committed_allocation_id').where('id', '=', round.id).executeTakeFirstOrThrow()).committed_allocation_id).toBe(allocationId);
+    const stored = await db.selectFrom('rounds').select(['committed_allocation_id', 'wishes_close_at']).where('id', '=', round.id).executeTakeFirstOrThrow();
+    expect(stored).toEqual({ committed_allocation_id: allocationId, wishes_close_at: toDbInstant(app.ctx.clock.now()) });
     expect((await db.selectFrom('allocations').select('status').where('id', '=', allocationId).executeTakeFirstOrThrow()).status).toBe('committed');
     const placed = await db.selectFrom('allocation_results').selectAll().where('allocation_id', '=', allocationId).where('placement_id', 'is not', null).execute();
     expect(placed.length).toBeGreaterThan(0);

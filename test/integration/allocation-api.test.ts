@@ -4,7 +4,13 @@ import { createTestContext, type TestContext } from '../support/app.ts';
 import { apiGet, apiUser, expectApiError } from '../support/api.ts';
 import { book, worldSlot } from '../support/bookings.ts';
 import { putWishes, type RoundWorld } from '../support/rounds.ts';
-import { allocationWorld, apiAllocate, apiCommit, outsideSchool } from '../support/allocation.ts';
+import { allocationWorld, apiAllocate, apiCommit, bookBeforeRound, outsideSchool } from '../support/allocation.ts';
+import { toDbInstant } from '../../src/time/stockholm.ts';
+
+/** POST …/commit with a JSON body. */
+function apiCommitWith(ctx: TestContext, roundId: string, allocationId: string, body: Record<string, unknown>, token: string) {
+  return supertest(ctx.app).post(`/api/v1/rounds/${roundId}/allocations/${allocationId}/commit`).set('Authorization', `Bearer ${token}`).send(body);
+}
 
 describe('the allocation API', () => {
   let ctx: TestContext;
@@ -111,6 +117,104 @@ describe('the allocation API', () => {
     expect(create.responses['201'].content['application/json'].schema.properties).toHaveProperty('results');
     expect(create.responses['409'].description).toContain('wishes_still_open');
     expect(doc.paths['/rounds/{id}/allocations/{allocationId}'].get.operationId).toBe('getAllocation');
-    expect(doc.paths['/rounds/{id}/allocations/{allocationId}/commit'].post.responses['409'].description).toContain('allocation_stale');
+    const commit = doc.paths['/rounds/{id}/allocations/{allocationId}/commit'].post;
+    expect(commit.responses['409'].description).toContain('allocation_stale');
+    for (const code of ['wishes_still_open', 'allocation_unproven']) expect(commit.responses['409'].description).toContain(code);
+    expect(create.responses['409'].description).toContain('allocation_running');
+    expect(Object.keys(commit.requestBody.content['application/json'].schema.properties)).toEqual(['closeWishes']);
+    const result = create.responses['201'].content['application/json'].schema.properties.results.items.properties;
+    expect(result.placementId.description).toContain('already_booked');
+  });
+});
+
+describe('the allocation API, for a pupil booked into the round by hand', () => {
+  let ctx: TestContext;
+  beforeAll(async () => {
+    ctx = await createTestContext();
+  });
+  afterAll(() => ctx.close());
+
+  it('gives the placement they are booked into as placementId, with rank null, and counts them as neither placed nor unplaced', async () => {
+    const world = await allocationWorld(ctx, { pupils: 3 });
+    const side = world.schools[0]!;
+    const [booked, placed, unplaced] = side.pupils;
+    const a = (await worldSlot(ctx, world, '2027-04-06T08:00', '2027-04-06T12:00', { capacity: 1 }, 0)).id;
+    const b = (await worldSlot(ctx, world, '2027-04-07T08:00', '2027-04-07T12:00', { capacity: 2 }, 1)).id;
+    await bookBeforeRound(ctx, world, side, b, [booked!]);
+    for (const pupil of [booked!, placed!, unplaced!]) await putWishes(ctx, world.round.id, pupil.id, [{ id: a }]);
+    const res = await apiAllocate(ctx, world.round.id, { seed: 1 }, world.networkCoordinator.token);
+    expect(res.status).toBe(201);
+    const byPupil = new Map(res.body.results.map((r: { pupilId: string }) => [r.pupilId, r]));
+    expect(byPupil.get(booked!.id)).toEqual({ pupilId: booked!.id, placementId: b, rank: null, outcome: 'already_booked' });
+    const others = [byPupil.get(placed!.id), byPupil.get(unplaced!.id)];
+    expect(others).toContainEqual(expect.objectContaining({ placementId: a, rank: 1, outcome: 'placed' }));
+    expect(others).toContainEqual(expect.objectContaining({ placementId: null, rank: null, outcome: 'unplaced' }));
+    expect(res.body.metrics).toMatchObject({ pupils: 3, placed: 1, unplaced: 1, alreadyBooked: 1 });
+    // Committing books the placed pupil only: the one booked by hand keeps their booking.
+    expect((await apiCommit(ctx, world.round.id, res.body.id, world.networkCoordinator.token)).body).toMatchObject({ bookings: 1 });
+    const bookings = await ctx.db.selectFrom('bookings').select('slot_id').where('pupil_id', '=', booked!.id).where('status', '=', 'confirmed').execute();
+    expect(bookings).toEqual([{ slot_id: b }]);
+  });
+});
+
+describe('committing through the API while the wish window is open', () => {
+  let ctx: TestContext;
+  let world: RoundWorld;
+  let token: string;
+  beforeAll(async () => {
+    ctx = await createTestContext();
+    world = await allocationWorld(ctx, { pupils: 1, round: { wishesCloseAt: '2027-03-31T22:00:00.000Z' } });
+    token = world.networkCoordinator.token;
+    const a = (await worldSlot(ctx, world, '2027-04-06T08:00', '2027-04-06T12:00', {}, 0)).id;
+    await putWishes(ctx, world.round.id, world.schools[0]!.pupils[0]!.id, [{ id: a }]);
+  });
+  afterAll(() => ctx.close());
+
+  it('is refused with wishes_still_open without closeWishes, and with closeWishes: false', async () => {
+    const run = await apiAllocate(ctx, world.round.id, { early: true, seed: 1 }, token);
+    expectApiError(await apiCommit(ctx, world.round.id, run.body.id, token), 409, 'wishes_still_open');
+    expectApiError(await apiCommitWith(ctx, world.round.id, run.body.id, { closeWishes: false }, token), 409, 'wishes_still_open');
+  });
+
+  it('names a bad body', async () => {
+    const run = await apiAllocate(ctx, world.round.id, { early: true, seed: 1 }, token);
+    expect(expectApiError(await apiCommitWith(ctx, world.round.id, run.body.id, { closeWishes: 'ja' }, token), 422, 'validation_failed')).toHaveProperty('closeWishes');
+    expect(expectApiError(await apiCommitWith(ctx, world.round.id, run.body.id, { close: true }, token), 422, 'validation_failed')).toHaveProperty('close');
+  });
+
+  it('closes the wishes now and commits with closeWishes: true', async () => {
+    const run = await apiAllocate(ctx, world.round.id, { early: true, seed: 1 }, token);
+    const res = await apiCommitWith(ctx, world.round.id, run.body.id, { closeWishes: true }, token);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ id: run.body.id, status: 'committed', bookings: 1 });
+    const row = await ctx.db.selectFrom('rounds').select('wishes_close_at').where('id', '=', world.round.id).executeTakeFirstOrThrow();
+    expect(row.wishes_close_at).toBe(toDbInstant(ctx.clock.now()));
+  });
+});
+
+describe('the allocation API refuses', () => {
+  let ctx: TestContext;
+  beforeAll(async () => {
+    ctx = await createTestContext();
+  });
+  afterAll(() => ctx.close());
+
+  it('a commit of a run whose proof did not hold, with allocation_unproven', async () => {
+    const world = await allocationWorld(ctx, { pupils: 1 });
+    const run = await apiAllocate(ctx, world.round.id, { seed: 1 }, world.networkCoordinator.token);
+    await ctx.db.updateTable('allocations').set({ metrics: JSON.stringify({ ...run.body.metrics, certificate: ['an augmenting path is left'] }) }).where('id', '=', run.body.id).execute();
+    expectApiError(await apiCommit(ctx, world.round.id, run.body.id, world.networkCoordinator.token), 409, 'allocation_unproven');
+  });
+
+  it('a second run while one of the round is running, with allocation_running', async () => {
+    const world = await allocationWorld(ctx, { pupils: 1 });
+    const at = toDbInstant(ctx.clock.now().minus({ seconds: 10 }));
+    await ctx.db
+      .insertInto('allocations')
+      .values({ id: crypto.randomUUID(), round_id: world.round.id, seed: 5, status: 'running', progress: 40, place_without_wishes: 0, school_share_caps: 0, input_hash: null, metrics: null, error: null, created_by: null, created_at: at, finished_at: null, committed_at: null, committed_by: null, heartbeat_at: at })
+      .execute();
+    const res = await apiAllocate(ctx, world.round.id, {}, world.networkCoordinator.token);
+    expectApiError(res, 409, 'allocation_running');
+    expect(res.body.error.message).toBe('En fördelning körs redan just nu. Vänta tills den är klar och försök sedan igen.');
   });
 });

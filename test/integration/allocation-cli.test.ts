@@ -8,6 +8,7 @@ import { book, slotTruth, worldSlot } from '../support/bookings.ts';
 import { addressOf } from '../support/processes.ts';
 import { putWishes, type RoundWorld } from '../support/rounds.ts';
 import { allocationWorld, outsideSchool } from '../support/allocation.ts';
+import { toDbInstant } from '../../src/time/stockholm.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -80,6 +81,22 @@ describe('npm run allocate', () => {
     const again = await run('--round', world.round.id);
     expect(again.code).toBe(1);
     expect(again.err).toBe('Omgången har redan en fastställd fördelning.');
+  });
+
+  it('commits a round whose wish window is open only with --early, and then closes the window', async () => {
+    const open = await allocationWorld(ctx, { pupils: 1, round: { wishesCloseAt: '2027-03-31T22:00:00.000Z' } });
+    const slot = (await worldSlot(ctx, open, '2027-04-06T08:00', '2027-04-06T12:00', {}, 0)).id;
+    await putWishes(ctx, open.round.id, open.schools[0]!.pupils[0]!.id, [{ id: slot }]);
+    const preview = /Förhandsvisning: (\S+)/.exec((await run('--round', open.round.id, '--seed', '5', '--early')).out)![1]!;
+    const refused = await run('--round', open.round.id, '--preview', preview, '--commit');
+    expect(refused.code).toBe(1);
+    expect(refused.err).toBe('Tiden för önskemål är inte slut än. Välj att köra eller fastställa fördelningen ändå om du vill det. Lägg till --early för att göra det ändå.');
+    expect(await slotTruth(ctx, slot)).toMatchObject({ confirmed: 0 });
+    const committed = await run('--round', open.round.id, '--preview', preview, '--commit', '--early');
+    expect(committed.code).toBe(0);
+    expect(await slotTruth(ctx, slot)).toMatchObject({ confirmed: 1 });
+    const round = await ctx.db.selectFrom('rounds').select('wishes_close_at').where('id', '=', open.round.id).executeTakeFirstOrThrow();
+    expect(round.wishes_close_at).toBe(toDbInstant(ctx.clock.now()));
   });
 
   it('runs as `npm run allocate` and exits non-zero with the message for a bad round', () => {

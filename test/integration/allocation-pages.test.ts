@@ -103,12 +103,33 @@ describe('the allocation pages', () => {
       .insertInto('allocations')
       .values({ id, round_id: world.round.id, seed: 5, status: 'running', progress: 40, place_without_wishes: 0, school_share_caps: 0, input_hash: null, metrics: null, error: null, created_by: null, created_at: at, finished_at: null, committed_at: null, committed_by: null })
       .execute();
-    const res = await coordinator.get(`${runsPath(world)}/${id}`);
-    expect(res.text).toContain('<progress max="100" value="40"');
-    expect(res.text).toContain('<script src="/assets/allocation-progress.js" defer></script>');
-    expect(res.text).toContain('>Uppdatera</a>');
-    expect(res.text).not.toContain('http-equiv="refresh"');
-    expect(res.text).not.toContain('Fastställ och boka');
+    try {
+      const res = await coordinator.get(`${runsPath(world)}/${id}`);
+      expect(res.text).toContain('<progress max="100" value="40"');
+      expect(res.text).toContain('<script src="/assets/allocation-progress.js" defer></script>');
+      expect(res.text).toContain('>Uppdatera</a>');
+      expect(res.text).not.toContain('http-equiv="refresh"');
+      expect(res.text).not.toContain('Fastställ och boka');
+    } finally {
+      // It stands for a run of another process: while it looks alive, no new run may start.
+      await ctx.db.deleteFrom('allocations').where('id', '=', id).execute();
+    }
+  });
+
+  it('refuses to start a run while another one of the round is running, and says so', async () => {
+    const id = crypto.randomUUID();
+    const at = toDbInstant(ctx.clock.now().minus({ seconds: 30 }));
+    await ctx.db
+      .insertInto('allocations')
+      .values({ id, round_id: world.round.id, seed: 5, status: 'running', progress: 40, place_without_wishes: 0, school_share_caps: 0, input_hash: null, metrics: null, error: null, created_by: null, created_at: at, finished_at: null, committed_at: null, committed_by: null, heartbeat_at: at })
+      .execute();
+    try {
+      const res = await submit(coordinator, runsPath(world), { seed: '1' }, runsPath(world));
+      expect(res.status).toBe(409);
+      expect(res.text).toContain('En fördelning körs redan just nu. Vänta tills den är klar och försök sedan igen.');
+    } finally {
+      await ctx.db.deleteFrom('allocations').where('id', '=', id).execute();
+    }
   });
 
   it('shows a run as failed when no process has worked on it for a long time', async () => {
@@ -119,6 +140,20 @@ describe('the allocation pages', () => {
       .execute();
     const res = await coordinator.get(`${runsPath(world)}/${id}/progress`);
     expect(res.body).toEqual({ status: 'failed', progress: 20 });
+  });
+
+  it('shows a run as failed a minute after its last heartbeat, and lets a new one start', async () => {
+    const id = crypto.randomUUID();
+    const started = toDbInstant(ctx.clock.now().minus({ minutes: 3 }));
+    const heartbeat = toDbInstant(ctx.clock.now().minus({ seconds: 61 }));
+    await ctx.db
+      .insertInto('allocations')
+      .values({ id, round_id: world.round.id, seed: 5, status: 'running', progress: 20, place_without_wishes: 0, school_share_caps: 0, input_hash: null, metrics: null, error: null, created_by: null, created_at: started, finished_at: null, committed_at: null, committed_by: null, heartbeat_at: heartbeat })
+      .execute();
+    expect((await coordinator.get(`${runsPath(world)}/${id}/progress`)).body).toEqual({ status: 'failed', progress: 20 });
+    const page = await coordinator.get(`${runsPath(world)}/${id}`);
+    expect(page.text).toContain('Fördelningen misslyckades.');
+    await startRun(coordinator, world, { seed: '2' });
   });
 
   it('names a bad seed in the form', async () => {
@@ -176,6 +211,74 @@ describe('the allocation pages', () => {
   it('is 404 for a coordinator of another network', async () => {
     const other = await signedIn(ctx, 'network_coordinator');
     expect((await other.agent.get(runsPath(world))).status).toBe(404);
+  });
+});
+
+describe('committing from the page', () => {
+  let ctx: TestContext;
+  let coordinator: Agent;
+  beforeAll(async () => {
+    ctx = await createTestContext();
+  });
+  afterAll(() => ctx.close());
+
+  /** A round whose wish window is still open, and a preview run early. */
+  async function earlyRun(): Promise<{ world: RoundWorld; path: string }> {
+    const world = await allocationWorld(ctx, { pupils: 1, round: { wishesCloseAt: '2027-03-31T22:00:00.000Z' } });
+    coordinator = await agentOf(ctx, world.networkCoordinator.user);
+    const a = (await worldSlot(ctx, world, '2027-04-06T08:00', '2027-04-06T12:00', {}, 0)).id;
+    await putWishes(ctx, world.round.id, world.schools[0]!.pupils[0]!.id, [{ id: a }]);
+    return { world, path: await startRun(coordinator, world, { early: 'yes' }) };
+  }
+
+  it('asks, while wishes are open, to close them now, and explains what that means', async () => {
+    const { path } = await earlyRun();
+    const res = await coordinator.get(path);
+    expect(res.text).toContain('name="closeWishes"');
+    expect(res.text).toContain('Stäng önskemålen nu och fastställ');
+    expect(res.text).toContain('Om du fastställer nu stängs den direkt: ingen elev kan ändra sina önskemål efter det.');
+  });
+
+  it('does not ask once the wish window has closed', async () => {
+    const world = await allocationWorld(ctx, { pupils: 1 });
+    const agent = await agentOf(ctx, world.networkCoordinator.user);
+    const path = await startRun(agent, world);
+    const res = await agent.get(path);
+    expect(res.text).toContain('Fastställ och boka');
+    expect(res.text).not.toContain('name="closeWishes"');
+  });
+
+  it('refuses a commit while wishes are open unless the box is ticked, naming the box', async () => {
+    const { world, path } = await earlyRun();
+    const res = await submit(coordinator, `${path}/commit`, {}, path);
+    expect(res.status).toBe(409);
+    expect(res.text).toContain('Tiden för önskemål är inte slut. Kryssa i rutan om du vill stänga den nu och fastställa ändå.');
+    expect(res.text).toContain('href="#f-closeWishes"');
+    expect((await ctx.db.selectFrom('rounds').select('committed_allocation_id').where('id', '=', world.round.id).executeTakeFirstOrThrow()).committed_allocation_id).toBeNull();
+  });
+
+  it('closes the wishes and commits when the box is ticked', async () => {
+    const { world, path } = await earlyRun();
+    const res = await submit(coordinator, `${path}/commit`, { closeWishes: 'yes' }, path);
+    expect(res.status).toBe(303);
+    const round = await ctx.db.selectFrom('rounds').select(['committed_allocation_id', 'wishes_close_at']).where('id', '=', world.round.id).executeTakeFirstOrThrow();
+    expect(round).toEqual({ committed_allocation_id: path.split('/').pop(), wishes_close_at: toDbInstant(ctx.clock.now()) });
+  });
+
+  it('offers no commit for a run whose proof did not hold, and refuses one posted anyway', async () => {
+    const world = await allocationWorld(ctx, { pupils: 1 });
+    const agent = await agentOf(ctx, world.networkCoordinator.user);
+    const path = await startRun(agent, world);
+    const id = path.split('/').pop()!;
+    const row = await ctx.db.selectFrom('allocations').select('metrics').where('id', '=', id).executeTakeFirstOrThrow();
+    await ctx.db.updateTable('allocations').set({ metrics: JSON.stringify({ ...JSON.parse(row.metrics!), certificate: ['node 5 does not pass on the flow it takes in'] }) }).where('id', '=', id).execute();
+    const page = await agent.get(path);
+    expect(page.text).toContain('Beviset håller inte (1 fel)');
+    expect(page.text).not.toContain('Fastställ och boka');
+    expect(page.text).toContain('Det går inte att visa att den här fördelningen är den bästa möjliga');
+    const res = await submit(agent, `${path}/commit`, {}, path);
+    expect(res.status).toBe(409);
+    expect(res.text).toContain('Det går inte att visa att den här fördelningen är den bästa möjliga, så den kan inte fastställas.');
   });
 });
 

@@ -6,6 +6,9 @@ import { runAllocationJob, type AllocationJob } from '../../src/scheduler/alloca
 import { runInWorker } from '../../src/scheduler/allocation-runner.ts';
 import type { Placement } from '../../src/scheduler/placements.ts';
 import { solve } from '../../src/scheduler/solver.ts';
+import { effectiveStatus } from '../../src/scheduler/allocation.ts';
+import { DateTime } from 'luxon';
+import { toDbInstant } from '../../src/time/stockholm.ts';
 
 // The allocation's pure parts: the worker, the pass for pupils without wishes, the fingerprint.
 
@@ -114,5 +117,33 @@ describe("the fingerprint of what a run read", () => {
     expect(inputFingerprint(input({ wishes: new Map([['u1', ['p2', 'p1']]]) }))).not.toBe(base);
     expect(inputFingerprint(input({ bookedByHand: new Map([['u2', 'p1']]) }))).not.toBe(base);
     expect(inputFingerprint(input({ settings: { placeWithoutWishes: true, schoolShareCaps: false } }))).not.toBe(base);
+  });
+});
+
+describe('whether a running run is still alive', () => {
+  const now = DateTime.fromISO('2027-03-16T08:00:00.000Z', { zone: 'utc' });
+  const ago = (seconds: number) => toDbInstant(now.minus({ seconds }));
+  const running = (heartbeat: number | null, created = 3600) => ({ status: 'running' as const, created_at: ago(created), heartbeat_at: heartbeat === null ? null : ago(heartbeat) });
+
+  it('is running while its heartbeat is at most a minute old', () => {
+    expect(effectiveStatus(running(59), false, now)).toBe('running');
+    expect(effectiveStatus(running(60), false, now)).toBe('running');
+  });
+
+  it('has failed once its heartbeat is more than a minute old, however recently it started', () => {
+    expect(effectiveStatus(running(61, 61), false, now)).toBe('failed');
+  });
+
+  it('goes by its start before the first heartbeat', () => {
+    expect(effectiveStatus(running(null, 30), false, now)).toBe('running');
+    expect(effectiveStatus(running(null, 61), false, now)).toBe('failed');
+  });
+
+  it('is running whatever its heartbeat says while this process works on it', () => {
+    expect(effectiveStatus(running(3600), true, now)).toBe('running');
+  });
+
+  it('leaves a run that ended as it is', () => {
+    expect(effectiveStatus({ status: 'ready', created_at: ago(3600), heartbeat_at: null }, false, now)).toBe('ready');
   });
 });

@@ -1,9 +1,15 @@
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cancelSlotWithBookings } from '../../src/bookings/slot-changes.ts';
 import { actorOf } from '../../src/bookings/booking.service.ts';
 import { inTransaction } from '../../src/db/transaction.ts';
 import { planAllocation, readAllocationInput } from '../../src/scheduler/allocation-input.ts';
 import { solve } from '../../src/scheduler/solver.ts';
+import { commitAllocation } from '../../src/scheduler/allocation-commit.ts';
+import { runAllocationJob, type AllocationJob, type Stage } from '../../src/scheduler/allocation-run.ts';
+import { getAllocation, MAX_RUNS_AT_ONCE, startAllocation, type AllocationDeps } from '../../src/scheduler/allocation.service.ts';
+import { roundPhase } from '../../src/scheduler/round.ts';
+import { toDbInstant } from '../../src/time/stockholm.ts';
 import { createTestContext, type TestContext } from '../support/app.ts';
 import { book, slotTruth, worldSlot } from '../support/bookings.ts';
 import { outboxTo } from '../support/flows.ts';
@@ -255,5 +261,246 @@ describe('a commit after something changed', () => {
     const world = await allocationWorld(ctx, { pupils: 1, round: { wishesCloseAt: '2027-03-31T22:00:00.000Z' } });
     await expect(runAllocation(ctx, world)).rejects.toMatchObject({ code: 'wishes_still_open' });
     expect((await runAllocation(ctx, world, { early: true })).status).toBe('ready');
+  });
+});
+
+/** Commits as the world's coordinator, asking to close the wish window when it is open. */
+function commitClosing(ctx: TestContext, world: RoundWorld, allocationId: string, closeWishes: boolean) {
+  const user = world.networkCoordinator.user;
+  const deps = { mailer: ctx.mailer, config: ctx.config };
+  return inTransaction(ctx.db, (trx) => commitAllocation(trx, deps, user, actorOf(user, 'ui', null), world.round.id, allocationId, ctx.clock.now(), { closeWishes }));
+}
+
+const OPEN_WINDOW = { wishesCloseAt: '2027-03-31T22:00:00.000Z' };
+
+describe('a commit while the wish window is still open', () => {
+  let ctx: TestContext;
+  beforeAll(async () => {
+    ctx = await createTestContext();
+  });
+  afterAll(() => ctx.close());
+
+  async function earlyPreview(round = OPEN_WINDOW) {
+    const world = await allocationWorld(ctx, { pupils: 2, round });
+    const a = (await worldSlot(ctx, world, '2027-04-06T08:00', '2027-04-06T12:00', { capacity: 4 }, 0)).id;
+    for (const pupil of world.schools[0]!.pupils) await putWishes(ctx, world.round.id, pupil.id, wish(a));
+    const run = await runAllocation(ctx, world, { seed: 1, early: true });
+    return { world, run, a };
+  }
+
+  it('is refused with wishes_still_open unless the caller asks to close the wishes, and books nothing', async () => {
+    const { world, run, a } = await earlyPreview();
+    await expect(commitRun(ctx, world, run.id)).rejects.toMatchObject({ code: 'wishes_still_open' });
+    await expect(commitClosing(ctx, world, run.id, false)).rejects.toMatchObject({ code: 'wishes_still_open' });
+    expect(await slotTruth(ctx, a)).toMatchObject({ confirmed: 0 });
+    const round = (await reloadRound(ctx, world)).round;
+    expect(round).toMatchObject({ committedAllocationId: null, wishesCloseAt: OPEN_WINDOW.wishesCloseAt });
+    expect(roundPhase(round, ctx.clock.now())).toBe('wishes_open');
+  });
+
+  it('closes the wish window at the moment of the commit when asked to, in the same transaction', async () => {
+    const { world, run, a } = await earlyPreview();
+    expect(await commitClosing(ctx, world, run.id, true)).toMatchObject({ status: 'committed', bookings: 2 });
+    expect(await slotTruth(ctx, a)).toMatchObject({ confirmed: 2 });
+    const round = (await reloadRound(ctx, world)).round;
+    expect(round.wishesCloseAt).toBe(toDbInstant(ctx.clock.now()));
+    expect(round.committedAllocationId).toBe(run.id);
+  });
+
+  it('also ends a window that has not opened yet, keeping it in order', async () => {
+    const { world, run } = await earlyPreview({ wishesOpenAt: '2027-03-20T23:00:00.000Z', wishesCloseAt: '2027-03-31T22:00:00.000Z' } as typeof OPEN_WINDOW);
+    await expect(commitRun(ctx, world, run.id)).rejects.toMatchObject({ code: 'wishes_still_open' });
+    await commitClosing(ctx, world, run.id, true);
+    const round = (await reloadRound(ctx, world)).round;
+    expect(round.wishesCloseAt).toBe(toDbInstant(ctx.clock.now()));
+    expect(round.wishesOpenAt < round.wishesCloseAt).toBe(true);
+  });
+
+  it('needs nothing more once the window has closed', async () => {
+    const world = await allocationWorld(ctx, { pupils: 1 });
+    const run = await runAllocation(ctx, world, { seed: 1 });
+    await expect(commitClosing(ctx, world, run.id, false)).resolves.toMatchObject({ status: 'committed' });
+    expect((await reloadRound(ctx, world)).round.wishesCloseAt).toBe('2027-03-15T23:00:00.000Z');
+  });
+});
+
+describe('a commit of a run whose proof did not hold', () => {
+  let ctx: TestContext;
+  beforeAll(async () => {
+    ctx = await createTestContext();
+  });
+  afterAll(() => ctx.close());
+
+  it('is refused with allocation_unproven, and books nothing', async () => {
+    const world = await allocationWorld(ctx, { pupils: 1 });
+    const a = (await worldSlot(ctx, world, '2027-04-06T08:00', '2027-04-06T12:00', {}, 0)).id;
+    await putWishes(ctx, world.round.id, world.schools[0]!.pupils[0]!.id, wish(a));
+    const run = await runAllocation(ctx, world, { seed: 1 });
+    await ctx.db.updateTable('allocations').set({ metrics: JSON.stringify({ ...run.metrics, certificate: ['edge 4 (2→5) is over its capacity by 1'] }) }).where('id', '=', run.id).execute();
+    await expect(commitRun(ctx, world, run.id)).rejects.toMatchObject({ code: 'allocation_unproven', status: 409 });
+    expect(await slotTruth(ctx, a)).toMatchObject({ confirmed: 0 });
+  });
+});
+
+/** A job that waits until released, so a run stays running as long as a test needs. */
+function heldJobs() {
+  let released = false;
+  const gates: (() => void)[] = [];
+  const stages: ((stage: Stage) => void)[] = [];
+  const runJob = (job: AllocationJob, onStage: (stage: Stage) => void) =>
+    new Promise<ReturnType<typeof runAllocationJob>>((resolve) => {
+      stages.push(onStage);
+      const go = () => resolve(runAllocationJob(job));
+      if (released) go();
+      else gates.push(go);
+    });
+  const releaseAll = () => {
+    released = true;
+    gates.splice(0).forEach((go) => go());
+  };
+  return { runJob, releaseAll, started: () => stages.length, stage: (stage: Stage) => stages.forEach((on) => on(stage)) };
+}
+
+const until = async (check: () => Promise<boolean>) => {
+  for (let i = 0; i < 200 && !(await check()); i++) await new Promise((r) => setTimeout(r, 10));
+};
+
+describe('one run at a time', () => {
+  let ctx: TestContext;
+  beforeAll(async () => {
+    ctx = await createTestContext();
+  });
+  afterAll(() => ctx.close());
+
+  const depsWith = (runJob: AllocationDeps['runJob']): AllocationDeps => ({ logger: pino({ level: 'silent' }), runJob, clock: ctx.clock });
+  const start = (world: RoundWorld, deps: AllocationDeps) => startAllocation(ctx.db, deps, world.networkCoordinator.user, world.round.id, { seed: 1 }, ctx.clock.now());
+
+  it('refuses a second run of a round while one is running, and allows it once that one is done', async () => {
+    const world = await allocationWorld(ctx, { pupils: 1 });
+    const held = heldJobs();
+    const first = await start(world, depsWith(held.runJob));
+    try {
+      await expect(start(world, depsWith(held.runJob))).rejects.toMatchObject({ code: 'allocation_running', status: 409 });
+    } finally {
+      held.releaseAll();
+      await first.done;
+    }
+    const second = await start(world, depsWith(undefined));
+    await second.done;
+    const runs = await ctx.db.selectFrom('allocations').select('status').where('round_id', '=', world.round.id).execute();
+    expect(runs.map((r) => r.status)).toEqual(['ready', 'ready']);
+  });
+
+  it('refuses two runs of a round started at the same moment but one', async () => {
+    const world = await allocationWorld(ctx, { pupils: 1 });
+    const held = heldJobs();
+    const tries = await Promise.allSettled([start(world, depsWith(held.runJob)), start(world, depsWith(held.runJob))]);
+    held.releaseAll();
+    for (const t of tries) if (t.status === 'fulfilled') await t.value.done;
+    expect(tries.map((t) => t.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect(tries.find((t) => t.status === 'rejected')).toMatchObject({ reason: { code: 'allocation_running' } });
+  });
+
+  it(`runs at most ${MAX_RUNS_AT_ONCE} rounds at once in one process`, async () => {
+    const worlds = [];
+    for (let i = 0; i <= MAX_RUNS_AT_ONCE; i++) worlds.push(await allocationWorld(ctx, { pupils: 1 }));
+    const held = heldJobs();
+    const started = [];
+    try {
+      for (const world of worlds.slice(0, MAX_RUNS_AT_ONCE)) started.push(await start(world, depsWith(held.runJob)));
+      await expect(start(worlds[MAX_RUNS_AT_ONCE]!, depsWith(held.runJob))).rejects.toMatchObject({ code: 'allocation_running' });
+    } finally {
+      held.releaseAll();
+      for (const s of started) await s.done;
+    }
+    await (await start(worlds[MAX_RUNS_AT_ONCE]!, depsWith(undefined))).done;
+  });
+
+  it('refuses a run while another process is running one of the round (its heartbeat is fresh)', async () => {
+    const world = await allocationWorld(ctx, { pupils: 1 });
+    const at = toDbInstant(ctx.clock.now().minus({ seconds: 50 }));
+    await ctx.db.insertInto('allocations').values(runningRow(world.round.id, { created_at: toDbInstant(ctx.clock.now().minus({ minutes: 10 })), heartbeat_at: at })).execute();
+    await expect(runAllocation(ctx, world)).rejects.toMatchObject({ code: 'allocation_running' });
+  });
+});
+
+/** A 'running' row as another process leaves it. */
+function runningRow(roundId: string, times: { created_at: string; heartbeat_at: string | null }) {
+  return { id: crypto.randomUUID(), round_id: roundId, seed: 5, status: 'running' as const, progress: 20, place_without_wishes: 0, school_share_caps: 0, input_hash: null, metrics: null, error: null, created_by: null, finished_at: null, committed_at: null, committed_by: null, ...times };
+}
+
+describe("a run's heartbeat", () => {
+  let ctx: TestContext;
+  beforeAll(async () => {
+    ctx = await createTestContext();
+  });
+  afterAll(() => ctx.close());
+
+  const heartbeatOf = async (id: string) => (await ctx.db.selectFrom('allocations').select(['heartbeat_at', 'progress']).where('id', '=', id).executeTakeFirstOrThrow());
+
+  it('is written when the run starts, with every progress step, and on a timer while the worker runs', async () => {
+    const world = await allocationWorld(ctx, { pupils: 1 });
+    const held = heldJobs();
+    const deps: AllocationDeps = { logger: pino({ level: 'silent' }), runJob: held.runJob, clock: ctx.clock, heartbeatEveryMs: 10 };
+    const started = ctx.clock.now();
+    const { allocation, done } = await startAllocation(ctx.db, deps, world.networkCoordinator.user, world.round.id, {}, started);
+    try {
+      expect((await heartbeatOf(allocation.id)).heartbeat_at).toBe(toDbInstant(started));
+      await until(async () => held.started() > 0 && (await heartbeatOf(allocation.id)).progress === 15);
+      expect(held.started()).toBe(1);
+      ctx.clock.advance({ seconds: 30 });
+      // Nothing reports progress now: only the timer can write this.
+      await until(async () => (await heartbeatOf(allocation.id)).heartbeat_at === toDbInstant(ctx.clock.now()));
+      expect(await heartbeatOf(allocation.id)).toEqual({ heartbeat_at: toDbInstant(started.plus({ seconds: 30 })), progress: 15 });
+      ctx.clock.advance({ seconds: 2 });
+      held.stage('explaining');
+      await until(async () => (await heartbeatOf(allocation.id)).progress === 70);
+      expect((await heartbeatOf(allocation.id)).heartbeat_at).toBe(toDbInstant(started.plus({ seconds: 32 })));
+    } finally {
+      held.releaseAll();
+      await done;
+      ctx.clock.set(toDbInstant(started));
+    }
+  });
+
+  it('stops when the run ends', async () => {
+    const world = await allocationWorld(ctx, { pupils: 1 });
+    const deps: AllocationDeps = { logger: pino({ level: 'silent' }), clock: ctx.clock, heartbeatEveryMs: 5 };
+    const started = ctx.clock.now();
+    const { allocation, done } = await startAllocation(ctx.db, deps, world.networkCoordinator.user, world.round.id, {}, started);
+    await done;
+    const after = await heartbeatOf(allocation.id);
+    ctx.clock.advance({ seconds: 30 });
+    try {
+      await new Promise((r) => setTimeout(r, 50));
+      expect(await heartbeatOf(allocation.id)).toEqual(after);
+    } finally {
+      ctx.clock.set(toDbInstant(started));
+    }
+  });
+
+  it('shows a running run of another process as failed once its heartbeat is a minute old, and lets a new run start', async () => {
+    const world = await allocationWorld(ctx, { pupils: 1 });
+    const user = world.networkCoordinator.user;
+    const stale = runningRow(world.round.id, { created_at: toDbInstant(ctx.clock.now().minus({ minutes: 5 })), heartbeat_at: toDbInstant(ctx.clock.now().minus({ seconds: 61 })) });
+    await ctx.db.insertInto('allocations').values(stale).execute();
+    expect((await getAllocation(ctx.db, user, world.round.id, stale.id, ctx.clock.now())).allocation.status).toBe('failed');
+    expect((await runAllocation(ctx, world)).status).toBe('ready');
+    expect(await ctx.db.selectFrom('allocations').select(['status', 'error']).where('id', '=', stale.id).executeTakeFirstOrThrow()).toEqual({ status: 'failed', error: 'abandoned' });
+  });
+
+  it('keeps a run of another process running while its heartbeat is under a minute old, however long ago it started', async () => {
+    const world = await allocationWorld(ctx, { pupils: 1 });
+    const alive = runningRow(world.round.id, { created_at: toDbInstant(ctx.clock.now().minus({ hours: 2 })), heartbeat_at: toDbInstant(ctx.clock.now().minus({ seconds: 59 })) });
+    await ctx.db.insertInto('allocations').values(alive).execute();
+    expect((await getAllocation(ctx.db, world.networkCoordinator.user, world.round.id, alive.id, ctx.clock.now())).allocation.status).toBe('running');
+  });
+
+  it('goes by the start of a run that never beat: failed a minute after it', async () => {
+    const world = await allocationWorld(ctx, { pupils: 1 });
+    const silent = runningRow(world.round.id, { created_at: toDbInstant(ctx.clock.now().minus({ seconds: 61 })), heartbeat_at: null });
+    await ctx.db.insertInto('allocations').values(silent).execute();
+    expect((await getAllocation(ctx.db, world.networkCoordinator.user, world.round.id, silent.id, ctx.clock.now())).allocation.status).toBe('failed');
+    expect((await runAllocation(ctx, world)).status).toBe('ready');
   });
 });

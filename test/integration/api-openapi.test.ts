@@ -12,7 +12,7 @@ interface Operation {
   operationId: string;
   security: unknown[];
   parameters?: { name: string; in: string; required: boolean }[];
-  requestBody?: { content: { 'application/json': { schema: JsonSchema } } };
+  requestBody?: { required?: boolean; content: { 'application/json': { schema: JsonSchema } } };
   responses: Record<string, { content: { 'application/json': { schema: JsonSchema } } }>;
 }
 interface JsonSchema {
@@ -132,6 +132,13 @@ describe('request and response schemas', () => {
       expect(schema.required).toEqual(['name', 'municipality']);
       expect(Object.keys(schema.properties!)).toEqual(['name', 'municipality', 'address']);
     }
+  });
+
+  it('marks a body as optional only where the server reads a missing body as {}', () => {
+    expect(op('post', '/rounds/{id}/allocations/{allocationId}/commit').requestBody!.required).toBe(false);
+    expect(op('post', '/rounds/{id}/allocations').requestBody!.required).toBe(false);
+    expect(op('post', '/rounds').requestBody!.required).toBe(true);
+    expect(op('put', '/rounds/{id}/pupils/{pupilId}/wishes').requestBody!.required).toBe(true);
   });
 
   it('answers every creating request with 201 and a required id', () => {

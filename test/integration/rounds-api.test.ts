@@ -199,6 +199,43 @@ describe('PUT /api/v1/rounds/{id}/pupils/{pupilId}/wishes', () => {
     const res = await putWishesApi(world.round.id, side().pupils[0]!.id, { placements: 'ett' });
     expect(Object.keys(expectApiError(res, 422, 'validation_failed'))).toEqual(['placements']);
   });
+
+  it('names an id of the wrong form by its wish, not by its path', async () => {
+    const res = await putWishesApi(world.round.id, side().pupils[0]!.id, { placements: [1, ids.a, '  ', 'x'.repeat(65)] });
+    expect(expectApiError(res, 422, 'validation_failed')).toEqual({
+      'placements.0': 'Önskemål 1 har fel format.',
+      'placements.2': 'Fyll i önskemål 3.',
+      'placements.3': 'Önskemål 4 får ha högst 64 tecken.',
+    });
+  });
+
+  it('names the wish in English too', async () => {
+    const user = side().counsellor.user;
+    await ctx.db.updateTable('users').set({ locale: 'en' }).where('id', '=', user.id).execute();
+    try {
+      const res = await putWishesApi(world.round.id, side().pupils[0]!.id, { placements: [ids.a, ''] });
+      expect(expectApiError(res, 422, 'validation_failed')).toEqual({ 'placements.1': 'Fill in wish 2.' });
+    } finally {
+      await ctx.db.updateTable('users').set({ locale: 'sv' }).where('id', '=', user.id).execute();
+    }
+  });
+
+  it('refuses a list far too long in plain words', async () => {
+    const res = await putWishesApi(world.round.id, side().pupils[0]!.id, { placements: Array.from({ length: 21 }, (_, i) => `p${i}`) });
+    expect(expectApiError(res, 422, 'validation_failed')).toEqual({ placements: 'Det går inte att skicka så många önskemål: högst 10.' });
+  });
+
+  it('names a pupil id that is too long in words', async () => {
+    const res = await putWishesApi(world.round.id, 'x'.repeat(65), { placements: [] });
+    expect(expectApiError(res, 422, 'validation_failed')).toEqual({ pupilId: 'Elevens id får ha högst 64 tecken.' });
+  });
+});
+
+describe("the labels of a round's path parameters", () => {
+  it('names an allocation id that is too long in words', async () => {
+    const res = await apiGet(ctx, `/rounds/${world.round.id}/allocations/${'x'.repeat(65)}`, token());
+    expect(expectApiError(res, 422, 'validation_failed')).toEqual({ allocationId: 'Fördelningens id får ha högst 64 tecken.' });
+  });
 });
 
 describe('the OpenAPI document', () => {

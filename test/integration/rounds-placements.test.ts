@@ -47,20 +47,21 @@ describe("a round's placements", () => {
   it('counts seats booked by hand, and knows who is booked into the round by hand', async () => {
     const side = world.schools[0]!;
     await book(ctx, side, ids.inside!, [side.pupils[0]!]);
-    const { all } = await placementsOfRound(ctx.db, world.round, ctx.clock.now());
+    const { all, bySchool } = await placementsOfRound(ctx.db, world.round, ctx.clock.now());
     expect(all.find((p) => p.id === ids.inside)!.freeSeats).toBe(3);
-    const against = await bookingsAgainstRound(ctx.db, [side.school.id], all, ctx.clock.now());
+    const against = await bookingsAgainstRound(ctx.db, bySchool, ctx.clock.now());
     expect(against.bookedByHand.get(side.pupils[0]!.id)).toBe(ids.inside);
     expect(against.bookedByHand.has(side.pupils[1]!.id)).toBe(false);
   });
 
   it('finds placements that overlap a booking outside the round, and none that only touch it', async () => {
     const { all } = await placementsOfRound(ctx.db, world.round, ctx.clock.now());
-    const booking = (startsAt: string, endsAt: string) => ({ pupil_id: 'p', slot_id: 'elsewhere', starts_at: startsAt, ends_at: endsAt });
+    const own = new Map([['s', all]]);
+    const booking = (startsAt: string, endsAt: string) => ({ pupil_id: 'p', school_id: 's', slot_id: 'elsewhere', status: 'confirmed' as const, starts_at: startsAt, ends_at: endsAt });
     // 6 April 08.00–12.00 Stockholm (summer time) is 06.00–10.00 UTC.
-    expect([...setBookingsAgainst(all, [booking('2027-04-06T09:00:00.000Z', '2027-04-06T11:00:00.000Z')]).clashes.get('p')!]).toEqual([ids.inside]);
-    expect(setBookingsAgainst(all, [booking('2027-04-06T10:00:00.000Z', '2027-04-06T12:00:00.000Z')]).clashes.has('p')).toBe(false);
+    expect([...setBookingsAgainst(own, [booking('2027-04-06T09:00:00.000Z', '2027-04-06T11:00:00.000Z')]).clashes.get('p')!]).toEqual([ids.inside]);
+    expect(setBookingsAgainst(own, [booking('2027-04-06T10:00:00.000Z', '2027-04-06T12:00:00.000Z')]).clashes.has('p')).toBe(false);
     // One of the series' two mornings is enough to clash with the whole series.
-    expect([...setBookingsAgainst(all, [booking('2027-04-09T07:00:00.000Z', '2027-04-09T08:00:00.000Z')]).clashes.get('p')!]).toEqual([ids.series]);
+    expect([...setBookingsAgainst(own, [booking('2027-04-09T07:00:00.000Z', '2027-04-09T08:00:00.000Z')]).clashes.get('p')!]).toEqual([ids.series]);
   });
 });

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { solveReference } from '../../src/scheduler/reference-solver.ts';
 import { allocationProblems, compareProfiles, profileOf } from '../../src/scheduler/solver-profile.ts';
+import { buildFlowGraph, pushUnit } from '../../src/scheduler/flow-graph.ts';
 import { checkCertificate, checkPrices, solve, type SolverInstance } from '../../src/scheduler/solver.ts';
 
 /** Every allocation, tried: the best profile there is. */
@@ -31,7 +32,7 @@ function bruteForce(instance: SolverInstance): number[] {
 function solveChecked(instance: SolverInstance) {
   const result = solve(instance);
   expect(allocationProblems(instance, result)).toEqual([]);
-  expect(checkCertificate(result.certificate)).toEqual([]);
+  expect(checkCertificate(result.certificate, result.placement)).toEqual([]);
   expect(checkPrices(instance, result)).toEqual([]);
   return result;
 }
@@ -129,6 +130,43 @@ describe('the checks can fail', () => {
     expect(checkCertificate(result.certificate)).not.toEqual([]);
   });
 
+  it('the certificate check finds an over-full placement', () => {
+    // Placement 0 has one seat and one pupil in it; push an unplaced pupil in as well.
+    const result = solve(instance);
+    const unplaced = result.placement.indexOf(1);
+    const { graph } = result.certificate;
+    const built = buildFlowGraph(instance);
+    const wish = built.wishEdges[unplaced]!.find((w) => w.placement === 0)!;
+    const theirs = built.wishEdges[unplaced]!.find((w) => w.placement === 1)!;
+    // Off their second wish (placement 1) and onto their first (placement 0), seat or no seat.
+    for (const e of [theirs.edge ^ 1, built.sinkEdge[1]! ^ 1, wish.edge, built.sinkEdge[0]!]) pushUnit(graph, e);
+    const placement = [...result.placement];
+    placement[unplaced] = 0;
+    expect(checkCertificate(result.certificate, placement)).toContainEqual(expect.stringContaining('over its capacity'));
+    expect(checkCertificate(result.certificate)).toContainEqual(expect.stringContaining('over its capacity'));
+  });
+
+  it('the certificate check finds a pupil placed in a placement they did not wish', () => {
+    const result = solve({ pupils: [pupil('A', 0), pupil('A', 1)], capacities: [1, 1, 1] });
+    expect(checkCertificate(result.certificate, result.placement)).toEqual([]);
+    expect(checkCertificate(result.certificate, [2, 1])).toEqual([expect.stringContaining('pupil 0 is in placement 2')]);
+  });
+
+  it('the certificate check finds an allocation that is not the flow the certificate proves', () => {
+    const result = solve(instance);
+    const swapped = result.placement.map((j) => (j === 0 ? 1 : j === 1 ? 0 : j));
+    expect(checkCertificate(result.certificate, swapped)).not.toEqual([]);
+    expect(checkCertificate(result.certificate, result.placement.map(() => null))).toHaveLength(3);
+    expect(checkCertificate(result.certificate, [0])).toEqual([expect.stringContaining('the allocation has 1 pupils, the certificate 3')]);
+  });
+
+  it('the certificate check finds flow that appears from nowhere', () => {
+    const result = solve({ pupils: [pupil('A', 0)], capacities: [2] });
+    // One more unit out of placement 0 than came in.
+    pushUnit(result.certificate.graph, buildFlowGraph({ pupils: [pupil('A', 0)], capacities: [2] }).sinkEdge[0]!);
+    expect(checkCertificate(result.certificate)).toContainEqual(expect.stringContaining('does not pass on the flow'));
+  });
+
   it('the price check finds a contested placement priced at zero', () => {
     const result = solve(instance);
     expect(checkPrices(instance, { ...result, prices: [[0, 0, 0], [0, 0, 0]] })).not.toEqual([]);
@@ -218,7 +256,7 @@ describe('the solver, on random instances too large to try every allocation', ()
         const instance = largerRound(placements, pupils, seed);
         const result = solveChecked(instance);
         const reference = solveReference(instance);
-        expect(checkCertificate(reference.certificate)).toEqual([]);
+        expect(checkCertificate(reference.certificate, reference.placement)).toEqual([]);
         expect(profileOf(result)).toEqual(profileOf(reference));
       }),
       { numRuns: 40 },
