@@ -26,9 +26,20 @@ export function allocationRowsOfRound(db: Db, roundId: string): Promise<Allocati
   return db.selectFrom('allocations').selectAll().where('round_id', '=', roundId).orderBy('created_at', 'desc').orderBy('id').execute();
 }
 
-/** Progress while running (a run that already ended is left alone). */
-export async function setProgress(db: Db, id: string, progress: number): Promise<void> {
-  await db.updateTable('allocations').set({ progress }).where('id', '=', id).where('status', '=', 'running').execute();
+/** Progress while running, with a heartbeat (a run that already ended is left alone). */
+export async function recordProgress(db: Db, id: string, patch: { progress?: number; heartbeat_at: string }): Promise<void> {
+  await db.updateTable('allocations').set(patch).where('id', '=', id).where('status', '=', 'running').execute();
+}
+
+/** The round's rows still marked running (some may have been abandoned by a process that is gone). */
+export function runningRowsOfRound(db: Db, roundId: string) {
+  return db.selectFrom('allocations').select(['id', 'status', 'created_at', 'heartbeat_at']).where('round_id', '=', roundId).where('status', '=', 'running').execute();
+}
+
+/** Marks abandoned runs failed. */
+export async function markAbandoned(db: Db, ids: readonly string[], at: string): Promise<void> {
+  if (ids.length === 0) return;
+  await db.updateTable('allocations').set({ status: 'failed', error: 'abandoned', finished_at: at }).where('id', 'in', [...ids]).where('status', '=', 'running').execute();
 }
 
 export async function markReady(db: Db, id: string, patch: { input_hash: string; metrics: string; finished_at: string }): Promise<boolean> {

@@ -131,21 +131,9 @@ export async function startAllocation(db: Db, deps: AllocationDeps, user: Sessio
  * fresh); a 'running' row whose heartbeat went quiet was abandoned, and is marked failed.
  */
 async function refuseWhileRunning(trx: Db, roundId: string, now: DateTime): Promise<void> {
-  // All Kysely for the heartbeat is here, next to its only use (see allocation.repository.ts for the rest).
-  const rows = await trx.selectFrom('allocations').select(['id', 'status', 'created_at', 'heartbeat_at']).where('round_id', '=', roundId).where('status', '=', 'running').execute();
+  const rows = await repo.runningRowsOfRound(trx, roundId);
   if (rows.some((r) => effectiveStatus(r, isRunningHere(r.id), now) === 'running')) throw new AppError('allocation_running');
-  if (rows.length === 0) return;
-  await trx
-    .updateTable('allocations')
-    .set({ status: 'failed', error: 'abandoned', finished_at: toDbInstant(now) })
-    .where('id', 'in', rows.map((r) => r.id))
-    .where('status', '=', 'running')
-    .execute();
-}
-
-/** Progress while running, with a heartbeat (a run that already ended is left alone). */
-async function recordProgress(db: Db, id: string, patch: { progress?: number; heartbeat_at: string }): Promise<void> {
-  await db.updateTable('allocations').set(patch).where('id', '=', id).where('status', '=', 'running').execute();
+  await repo.markAbandoned(trx, rows.map((r) => r.id), toDbInstant(now));
 }
 
 /** The heartbeat's clock: the app's, or the run's start moved on by the time it has taken. */
@@ -160,7 +148,7 @@ const PROGRESS: Record<Stage, number> = { solving: 20, explaining: 70, leftover:
 async function runAllocation(db: Db, deps: AllocationDeps, round: Round, id: string, seed: number, settings: AllocationSettings, now: DateTime): Promise<void> {
   const beatAt = heartbeatClock(deps, now);
   const record = (patch: { progress?: number }) =>
-    recordProgress(db, id, { ...patch, heartbeat_at: beatAt() }).catch((err) => deps.logger.warn({ err, allocationId: id }, 'could not record allocation progress'));
+    repo.recordProgress(db, id, { ...patch, heartbeat_at: beatAt() }).catch((err) => deps.logger.warn({ err, allocationId: id }, 'could not record allocation progress'));
   const progress = (value: number) => record({ progress: value });
   // Signs of life while the worker solves (a long solve reports no progress for a while).
   const heartbeat = setInterval(() => void record({}), deps.heartbeatEveryMs ?? HEARTBEAT_EVERY_SECONDS * 1000);
