@@ -48,13 +48,17 @@ export async function schoolResultsView(db: Db, round: Round, schoolId: string, 
   const pupils = new Map((await listPupilsOfSchool(db, schoolId)).map((p) => [p.id, p]));
   const labels = await placementLabels(db, placementIdsOf(results), t, locale);
   const present = results.filter((r) => pupils.has(r.pupilId)).sort((a, b) => comparePupils(pupils.get(a.pupilId)!, pupils.get(b.pupilId)!));
+  const kept = await keptOfPlaced(db, present.filter((r) => r.placementId !== null).map((r) => ({ pupilId: r.pupilId, placementId: r.placementId! })));
   const rows = present.map((r) => {
     const pupil = pupils.get(r.pupilId)!;
     const placementId = r.placementId ?? r.explanation.bookedPlacementId ?? null;
+    const text = placementId ? placementText(labels, placementId, t) : t('allocation.no_place');
+    // The result is history; a booking may have been cancelled since (by the school or the company).
+    const state = kept.get(r.pupilId) ?? 'all';
     return {
       name: pupilName(pupil, 'school', '', t),
       className: pupil.className,
-      placement: placementId ? placementText(labels, placementId, t) : t('allocation.no_place'),
+      placement: state === 'all' ? text : t(state === 'none' ? 'rounds.school_place_cancelled' : 'rounds.school_place_partly_cancelled', { placement: text }),
       wish: wishText(r, t),
       lines: explanationLines(r, labels, t, 'school'),
     };
@@ -119,6 +123,29 @@ export async function pupilResultView(db: Db, round: Round, pupil: Pupil, { t, l
   }
 }
 
+/** For each placed pupil, how much of their placement they still hold (as bookedNow, for many pupils in a few queries). */
+async function keptOfPlaced(db: Db, placed: { pupilId: string; placementId: string }[]): Promise<Map<string, 'all' | 'some' | 'none'>> {
+  const kept = new Map<string, 'all' | 'some' | 'none'>();
+  for (let i = 0; i < placed.length; i += 400) {
+    const chunk = placed.slice(i, i + 400);
+    const rows = await db
+      .selectFrom('bookings as b')
+      .innerJoin('slots as s', 's.id', 'b.slot_id')
+      .select(['b.pupil_id', 'b.slot_id', 'b.status', 's.series_id'])
+      .where('b.pupil_id', 'in', chunk.map((p) => p.pupilId))
+      .execute();
+    for (const { pupilId, placementId } of chunk) kept.set(pupilId, keptOf(rows.filter((r) => r.pupil_id === pupilId && (r.slot_id === placementId || r.series_id === placementId))));
+  }
+  return kept;
+}
+
+function keptOf(rows: { slot_id: string; status: string }[]): 'all' | 'some' | 'none' {
+  const confirmed = new Set(rows.filter((r) => r.status === 'confirmed').map((r) => r.slot_id));
+  const lost = new Set(rows.filter((r) => !confirmed.has(r.slot_id)).map((r) => r.slot_id));
+  if (confirmed.size === 0) return 'none';
+  return lost.size > 0 ? 'some' : 'all';
+}
+
 /**
  * How much of a placement the pupil is still booked into: all of it, some, or none (a
  * placement id is a slot id, or a series id for each of its slots). A slot counts as lost
@@ -133,8 +160,5 @@ async function bookedNow(db: Db, pupilId: string, placementId: string): Promise<
     .where('b.pupil_id', '=', pupilId)
     .where((eb) => eb.or([eb('s.id', '=', placementId), eb('s.series_id', '=', placementId)]))
     .execute();
-  const kept = new Set(rows.filter((r) => r.status === 'confirmed').map((r) => r.slot_id));
-  const lost = new Set(rows.filter((r) => !kept.has(r.slot_id)).map((r) => r.slot_id));
-  if (kept.size === 0) return 'none';
-  return lost.size > 0 ? 'some' : 'all';
+  return keptOf(rows);
 }

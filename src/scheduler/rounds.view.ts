@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import type { Locale, Translate } from '../i18n/index.ts';
-import { formatDateTime, ZONE } from '../time/stockholm.ts';
+import { formatDeadline, formatDateTime, ZONE } from '../time/stockholm.ts';
 import { roundPhase, type Round, type RoundSchool } from './round.ts';
 import type { SchoolChoice, SchoolInRound } from './rounds.service.ts';
 import { fromField, toField, type Values } from './rounds.form.ts';
@@ -16,7 +16,7 @@ export interface Look {
 export const phaseText = (round: Round, { t, now }: Look): string => t(`rounds.phase_${roundPhase(round, now)}`);
 
 export const windowText = (round: Round, { t, locale }: Look): string =>
-  t('rounds.window', { from: formatDateTime(round.wishesOpenAt, locale), to: formatDateTime(round.wishesCloseAt, locale) });
+  t('rounds.window', { from: formatDateTime(round.wishesOpenAt, locale), to: formatDeadline(round.wishesCloseAt, locale) });
 
 /** A local date "2027-04-05" as "mån 5 april 2027". */
 export function formatLocalDate(date: string, locale: Locale): string {

@@ -1,6 +1,6 @@
 import type { Db } from '../db/database.ts';
 import type { Pupil } from '../pupils/pupils.service.ts';
-import { formatDateTime, formatRange } from '../time/stockholm.ts';
+import { formatDeadline, formatDateTime, formatRange } from '../time/stockholm.ts';
 import type { Placement } from './placements.ts';
 import { roundPhase, type Round } from './round.ts';
 import { roundsOfSchool } from './rounds.repository.ts';
@@ -57,7 +57,7 @@ export function pupilRoundView(round: Round, pupil: Pupil, wishes: readonly Wish
   const { t, locale } = look;
   const phase = roundPhase(round, look.now);
   const open = phase === 'wishes_open';
-  const close = formatDateTime(round.wishesCloseAt, locale);
+  const close = formatDeadline(round.wishesCloseAt, locale);
   const chosen = new Set(wishes.map((w) => w.placementId));
   const list = wishes.map((w, i) => ({ ...wishLine(w, choices, look), first: i === 0, last: i === wishes.length - 1 }));
   const full = wishes.length >= round.maxWishes;
@@ -97,7 +97,7 @@ export async function wishesTeaser(db: Db, pupil: Pupil, token: string, look: Lo
   const round = rounds.find((r) => roundPhase(r, now) === 'wishes_open') ?? rounds.sort((a, b) => a.wishesOpenAt.localeCompare(b.wishesOpenAt))[0];
   if (!round) return null;
   const open = roundPhase(round, now) === 'wishes_open';
-  const params = { round: round.name, open: formatDateTime(round.wishesOpenAt, locale), close: formatDateTime(round.wishesCloseAt, locale) };
+  const params = { round: round.name, open: formatDateTime(round.wishesOpenAt, locale), close: formatDeadline(round.wishesCloseAt, locale) };
   return {
     title: t('wishes.teaser_title'),
     text: t(open ? 'wishes.teaser_open' : 'wishes.teaser_upcoming', params),
@@ -125,7 +125,7 @@ export function schoolRoundsView(rounds: readonly Round[], schoolId: string, cou
 
 export function windowSentence(round: Round, { t, locale, now }: Look): string {
   const phase = roundPhase(round, now);
-  const close = formatDateTime(round.wishesCloseAt, locale);
+  const close = formatDeadline(round.wishesCloseAt, locale);
   if (phase === 'upcoming') return t('wishes.window_upcoming', { open: formatDateTime(round.wishesOpenAt, locale), close });
   return phase === 'wishes_open' ? t('wishes.window_open', { close }) : t('wishes.window_closed');
 }

@@ -30,6 +30,16 @@ export function formatDateTime(instant: DateTime | string, locale: Locale): stri
   return `${dt.toFormat('ccc d LLLL yyyy')}, ${dt.toFormat(timeFormat[locale])}`;
 }
 
+/**
+ * A deadline: like formatDateTime, but a deadline at local midnight is shown as 24.00 of the
+ * day before ("ons 31 mars 2027, 24.00"), the last day one can still act, not the next one.
+ */
+export function formatDeadline(instant: DateTime | string, locale: Locale): string {
+  const dt = local(instant, locale);
+  if (dt.hour !== 0 || dt.minute !== 0 || dt.second !== 0 || dt.millisecond !== 0) return formatDateTime(dt, locale);
+  return `${dt.minus({ days: 1 }).toFormat('ccc d LLLL yyyy')}, ${locale === 'sv' ? '24.00' : '24:00'}`;
+}
+
 const rangeCache = new Map<string, string>();
 
 /**

@@ -219,7 +219,9 @@ describe("the pupil's result page after the school cancelled the place", () => {
     const token = await issueLink(ctx.db, ctx.config.sessionSecret, pupil.id, ctx.clock.now());
     const bookings = await ctx.db.selectFrom('bookings').select('id').where('pupil_id', '=', pupil.id).where('status', '=', 'confirmed').orderBy('starts_at').execute();
     const page = async () => (await supertest(ctx.app).get(`/p/${token}/rounds/${world.round.id}`)).text;
-    return { side, bookings, page };
+    const counsellor = await agentOf(ctx, side.counsellor.user);
+    const schoolPage = async () => (await counsellor.get(`/school/rounds/${world.round.id}/results`)).text;
+    return { side, bookings, page, schoolPage };
   }
 
   it('says plainly that the place is cancelled, instead of where to be', async () => {
@@ -231,6 +233,13 @@ describe("the pupil's result page after the school cancelled the place", () => {
     expect(text).not.toContain('Du fick ditt önskemål 1!');
     expect(text).toContain('Din plats är avbokad: Företag');
     expect(text).toContain('Prata med din studie- och yrkesvägledare.');
+  });
+
+  it("marks the place as cancelled on the counsellor's results too", async () => {
+    const { side, bookings, schoolPage } = await committed(async (world) => (await worldSlot(ctx, world, '2027-04-06T08:00', '2027-04-06T12:00')).id);
+    expect(await schoolPage()).not.toContain('Avbokad efter fördelningen');
+    expect((await apiCancel(ctx, side, bookings[0]!.id)).status).toBe(200);
+    expect(await schoolPage()).toContain('Avbokad efter fördelningen: Företag');
   });
 
   it('says so when one day of a series is cancelled', async () => {

@@ -149,7 +149,7 @@ describe('the list and the overview', () => {
     expect(item('Väntar på fri bokning')).toContain('<dd>Fördelningen är klar</dd>');
     const open = item(`href="/network/rounds/${world.round.id}"`);
     expect(open).toContain('Eleverna väljer önskemål');
-    expect(open).toContain('mån 1 mars 2027, 00.00 – tors 1 april 2027, 00.00');
+    expect(open).toContain('mån 1 mars 2027, 00.00 – ons 31 mars 2027, 24.00');
     expect(open).toContain(world.schools[1]!.school.name);
   });
 

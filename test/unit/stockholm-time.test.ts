@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { formatDate, formatDateTime, formatRange, fromDbInstant, toDbInstant } from '../../src/time/stockholm.ts';
+import { formatDate, formatDateTime, formatDeadline, formatRange, fromDbInstant, toDbInstant } from '../../src/time/stockholm.ts';
 
 describe('Stockholm time formatting', () => {
   it('shows a winter morning in Swedish conventions', () => {
@@ -21,6 +21,21 @@ describe('Stockholm time formatting', () => {
 
   it('spans the autumn DST change (31 October 2027, 03.00 → 02.00) as a 3-hour interval shown as 01.00–03.00', () => {
     expect(formatRange('2027-10-30T23:00:00.000Z', '2027-10-31T02:00:00.000Z', 'sv')).toBe('sön 31 oktober 2027, 01.00–03.00');
+  });
+
+  it('shows a deadline at local midnight as 24.00 of the last day, in both languages', () => {
+    expect(formatDeadline('2027-03-31T22:00:00.000Z', 'sv')).toBe('ons 31 mars 2027, 24.00');
+    expect(formatDeadline('2027-03-31T22:00:00.000Z', 'en')).toBe('Wed 31 March 2027, 24:00');
+  });
+
+  it('finds the last day of a deadline at midnight around both DST changes', () => {
+    expect(formatDeadline('2027-03-27T23:00:00.000Z', 'sv')).toBe('lör 27 mars 2027, 24.00');
+    expect(formatDeadline('2027-03-28T22:00:00.000Z', 'sv')).toBe('sön 28 mars 2027, 24.00');
+    expect(formatDeadline('2027-10-31T23:00:00.000Z', 'sv')).toBe('sön 31 oktober 2027, 24.00');
+  });
+
+  it('shows any other deadline as its own time', () => {
+    expect(formatDeadline('2027-03-31T21:59:00.000Z', 'sv')).toBe('ons 31 mars 2027, 23.59');
   });
 
   it('names both days for a range across midnight', () => {
