@@ -16,7 +16,11 @@ for (const run of runs) {
   }
   const report = JSON.parse(readFileSync(file, 'utf8'));
   const p = report.numPassedTests ?? 0;
-  const f = (report.numFailedTests ?? 0) + (report.numFailedTestSuites ?? 0);
+  // Failed tests, plus each file that failed without a failing test (it did not load, or a hook
+  // threw): vitest's numFailedTestSuites also counts the describe blocks around a failed test.
+  const files = report.testResults ?? [];
+  const brokenFiles = files.filter((file) => file.status === 'failed' && !(file.assertionResults ?? []).some((a) => a.status === 'failed')).length;
+  const f = (report.numFailedTests ?? 0) + (files.length > 0 ? brokenFiles : (report.numFailedTestSuites ?? 0));
   const s = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
   console.log(`${run}: ${p} passed, ${f} failed, ${s} skipped`);
   if (p + f === 0) {

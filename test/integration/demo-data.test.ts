@@ -18,7 +18,7 @@ async function seeded(now: DateTime): Promise<TestDatabase> {
 }
 
 const slotTimes = (database: TestDatabase) =>
-  database.db.selectFrom('slots as s').innerJoin('companies as c', 'c.id', 's.company_id').select(['c.name', 's.starts_at', 's.ends_at']).orderBy('s.starts_at').orderBy('c.name').execute();
+  database.db.selectFrom('slots as s').innerJoin('companies as c', 'c.id', 's.company_id').select(['c.name', 's.starts_at', 's.ends_at']).orderBy('s.starts_at').orderBy('c.name').orderBy('s.ends_at').execute();
 
 describe('demo data loaded in November', () => {
   let database: TestDatabase;
