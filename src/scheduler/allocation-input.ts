@@ -5,6 +5,7 @@ import { bookingsAgainstRound } from './eligibility.ts';
 import { fitsGrade, placementsOfRound, type Placement } from './placements.ts';
 import type { Round } from './round.ts';
 import type { SolverPupil } from './solver.ts';
+import { letOthersIn } from './yield.ts';
 
 /**
  * Everything an allocation reads, and the solver's instance made from it. Reading is the only
@@ -58,16 +59,32 @@ async function pupilsOfRound(db: Db, round: Round): Promise<RoundPupil[]> {
   return rows.map((r) => ({ id: r.id, schoolId: r.school_id, grade: r.grade })).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
-async function wishesOfRound(db: Db, roundId: string, pupils: ReadonlySet<string>): Promise<Map<string, (string | null)[]>> {
-  const rows = await db.selectFrom('round_wishes').select(['pupil_id', 'rank', 'placement_id']).where('round_id', '=', roundId).orderBy('pupil_id').orderBy('rank').execute();
+/** Pupils per query when reading wishes (well inside every database's limit on parameters). */
+const WISH_CHUNK = 1000;
+
+/**
+ * The round pupils' wishes, read a chunk of pupils at a time with a turn of the event loop in
+ * between: better-sqlite3 answers synchronously, so one query for 100,000 wishes would stop
+ * every other request while it runs.
+ */
+async function wishesOfRound(db: Db, roundId: string, pupilIds: readonly string[]): Promise<Map<string, (string | null)[]>> {
   const wishes = new Map<string, (string | null)[]>();
-  for (const row of rows) {
-    // Wishes of pupils no longer in the round (another grade now, removed) are not read.
-    if (!pupils.has(row.pupil_id)) continue;
-    const list = wishes.get(row.pupil_id) ?? [];
-    while (list.length < row.rank - 1) list.push(null);
-    list[row.rank - 1] = row.placement_id;
-    wishes.set(row.pupil_id, list);
+  for (let i = 0; i < pupilIds.length; i += WISH_CHUNK) {
+    if (i > 0) await letOthersIn();
+    const rows = await db
+      .selectFrom('round_wishes')
+      .select(['pupil_id', 'rank', 'placement_id'])
+      .where('round_id', '=', roundId)
+      .where('pupil_id', 'in', pupilIds.slice(i, i + WISH_CHUNK))
+      .orderBy('pupil_id')
+      .orderBy('rank')
+      .execute();
+    for (const row of rows) {
+      const list = wishes.get(row.pupil_id) ?? [];
+      while (list.length < row.rank - 1) list.push(null);
+      list[row.rank - 1] = row.placement_id;
+      wishes.set(row.pupil_id, list);
+    }
   }
   return wishes;
 }
@@ -75,8 +92,12 @@ async function wishesOfRound(db: Db, roundId: string, pupils: ReadonlySet<string
 /** Reads what an allocation of the round needs, as of `now`. */
 export async function readAllocationInput(db: Db, round: Round, settings: AllocationSettings, now: DateTime): Promise<AllocationInput> {
   const { all, bySchool } = await placementsOfRound(db, round, now);
+  await letOthersIn();
   const pupils = await pupilsOfRound(db, round);
-  const wishes = await wishesOfRound(db, round.id, new Set(pupils.map((p) => p.id)));
+  await letOthersIn();
+  // Wishes of pupils no longer in the round (another grade now, removed) are not read.
+  const wishes = await wishesOfRound(db, round.id, pupils.map((p) => p.id));
+  await letOthersIn();
   const { bookedByHand, clashes, waitlisted } = await bookingsAgainstRound(db, bySchool, now);
   return { round, settings, placements: all, bySchool, pupils, wishes, bookedByHand, clashes, waitlisted };
 }

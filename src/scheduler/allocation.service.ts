@@ -15,8 +15,12 @@ import type { AllocationJob, AllocationOutcome, Stage } from './allocation-run.t
 import { runInWorker } from './allocation-runner.ts';
 import { effectiveStatus, HEARTBEAT_EVERY_SECONDS, toAllocation, toAllocationResult, type Allocation, type AllocationResult } from './allocation.ts';
 import * as repo from './allocation.repository.ts';
+import { letOthersIn } from './yield.ts';
 import { roundPhase, type Round } from './round.ts';
 import { findRound, lockRound } from './rounds.repository.ts';
+
+/** Result rows per transaction when a run is stored. */
+const RESULT_BATCH = 2000;
 
 /**
  * Running an allocation: the coordinator starts a run (a preview); it reads the round, solves
@@ -158,7 +162,9 @@ async function runAllocation(db: Db, deps: AllocationDeps, round: Round, id: str
     // Read without a transaction (a long one would hold others up): what was read is
     // fingerprinted, and the commit refuses if the same reading inside its transaction differs.
     const input = await readAllocationInput(db, round, settings, now);
+    await letOthersIn();
     const plan = planAllocation(input);
+    await letOthersIn();
     const inputHash = inputFingerprint(input);
     await progress(15);
     const job: AllocationJob = {
@@ -172,11 +178,16 @@ async function runAllocation(db: Db, deps: AllocationDeps, round: Round, id: str
     const outcome = await run(job, (stage) => void progress(PROGRESS[stage]));
     await progress(90);
     const results = buildResults(input, plan, outcome);
+    await letOthersIn();
     const metrics = buildMetrics(input, plan, results, outcome, seed);
-    await inTransaction(db, async (trx) => {
-      await repo.insertResults(trx, results.map((r) => ({ allocation_id: id, pupil_id: r.pupilId, school_id: r.schoolId, placement_id: r.placementId, placement_kind: r.placementKind, rank: r.rank, outcome: r.outcome, explanation: JSON.stringify(r.explanation) })));
-      await repo.markReady(trx, id, { input_hash: inputHash, metrics: JSON.stringify(metrics), finished_at: toDbInstant(now) });
-    });
+    const rows = results.map((r) => ({ allocation_id: id, pupil_id: r.pupilId, school_id: r.schoolId, placement_id: r.placementId, placement_kind: r.placementKind, rank: r.rank, outcome: r.outcome, explanation: JSON.stringify(r.explanation) }));
+    // Stored a batch per transaction, so other requests get the database in between; the run
+    // only counts once markReady has flipped it (rows of a run that dies here stay unread).
+    for (let i = 0; i < rows.length; i += RESULT_BATCH) {
+      await letOthersIn();
+      await inTransaction(db, (trx) => repo.insertResults(trx, rows.slice(i, i + RESULT_BATCH)));
+    }
+    await inTransaction(db, (trx) => repo.markReady(trx, id, { input_hash: inputHash, metrics: JSON.stringify(metrics), finished_at: toDbInstant(now) }));
   } catch (err) {
     deps.logger.error({ err, allocationId: id, roundId: round.id }, 'allocation failed');
     await repo.markFailed(db, id, 'allocation_failed', toDbInstant(now)).catch((e) => deps.logger.error({ err: e }, 'could not mark the allocation failed'));

@@ -1,6 +1,6 @@
 import type { Response } from 'supertest';
 import supertest from 'supertest';
-import { expect } from 'vitest';
+import assert from 'node:assert/strict';
 import { createApiToken } from '../../src/api/tokens.service.ts';
 import type { Role } from '../../src/db/types.ts';
 import type { SessionUser } from '../../src/http/context.ts';
@@ -36,11 +36,12 @@ export function apiGet(ctx: TestContext, path: string, token?: string) {
 
 /** Asserts the one JSON error shape, and returns its fields for closer checks. */
 export function expectApiError(res: Response, status: number, code: string): Record<string, string> {
-  expect({ status: res.status, code: res.body?.error?.code }).toEqual({ status, code });
-  expect(res.headers['content-type']).toMatch(/^application\/json/);
-  expect(typeof res.body.error.message).toBe('string');
-  expect(res.body.error.message.length).toBeGreaterThan(0);
-  expect(typeof res.body.error.fields).toBe('object');
+  // node:assert rather than vitest's expect, so benchmark scripts can use these helpers too.
+  assert.deepEqual({ status: res.status, code: res.body?.error?.code }, { status, code });
+  assert.match(String(res.headers['content-type']), /^application\/json/);
+  assert.equal(typeof res.body.error.message, 'string');
+  assert.ok(res.body.error.message.length > 0, 'the error has a message');
+  assert.equal(typeof res.body.error.fields, 'object');
   return res.body.error.fields;
 }
 
