@@ -1,27 +1,16 @@
-import { productionHashing, type Config, type DatabaseConfig } from '../../src/config.ts';
+import type { Config, DatabaseConfig } from '../../src/config.ts';
+import { testConfig } from '../../test/support/config.ts';
 
 /**
- * The settings of an app process under a benchmark: as test/support's testConfig (not imported:
- * a script should not depend on test support), but with the production view cache on, as deployed.
+ * The settings of an app process under a benchmark: the tests' settings (so a new setting is
+ * added in one place), but as deployed: production mode, with the view cache on.
  */
 export function benchConfig(database: DatabaseConfig): Config {
-  return {
+  return testConfig({
     env: 'production',
-    port: 0,
     database,
     baseUrl: 'http://127.0.0.1',
-    secureCookies: false,
     sessionSecret: 'bench-secret-that-is-long-enough-for-hmac-0123456789',
-    smtpUrl: undefined,
     mailFrom: 'Teknikprao <no-reply@teknikprao.invalid>',
-    demoData: false,
-    admin: undefined,
-    logLevel: 'silent',
-    sessionIdleMinutes: 120,
-    sessionMaxHours: 12,
-    trustProxy: undefined,
-    passwordHashing: { ...productionHashing, memoryCost: 1024, timeCost: 1 },
-    lateCancellationHours: 72,
-    bookingUnsafeControl: false,
-  };
+  });
 }

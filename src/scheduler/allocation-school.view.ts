@@ -104,7 +104,7 @@ export async function pupilResultView(db: Db, round: Round, pupil: Pupil, { t, l
   const placement = placementText(labels, placementId, t);
   const lines = wishLines(result.explanation, labels, t, 'pupil');
   // The result is history; the booking may have been cancelled since (by the school or the company).
-  const kept = placementId ? await bookedNow(db, pupil.id, placementId) : 'all';
+  const kept = placementId ? ((await keptOfPlaced(db, [{ pupilId: pupil.id, placementId }])).get(pupil.id) ?? 'all') : 'all';
   if (kept !== 'all') {
     const headline = t(kept === 'none' ? 'rounds.pupil_place_cancelled' : 'rounds.pupil_place_partly_cancelled', { placement });
     return { title, ready: true as const, headline, place: null, whyTitle: null, lines: [], help: false };
@@ -123,7 +123,12 @@ export async function pupilResultView(db: Db, round: Round, pupil: Pupil, { t, l
   }
 }
 
-/** For each placed pupil, how much of their placement they still hold (as bookedNow, for many pupils in a few queries). */
+/**
+ * For each placed pupil, how much of their placement they still hold: all of it, some, or none
+ * (a placement id is a slot id, or a series id for each of its slots). A slot counts as lost
+ * when the pupil's booking in it was cancelled and none replaced it; slots the pupil was never
+ * booked into (cancelled before the commit) do not count.
+ */
 async function keptOfPlaced(db: Db, placed: { pupilId: string; placementId: string }[]): Promise<Map<string, 'all' | 'some' | 'none'>> {
   const kept = new Map<string, 'all' | 'some' | 'none'>();
   for (let i = 0; i < placed.length; i += 400) {
@@ -134,7 +139,9 @@ async function keptOfPlaced(db: Db, placed: { pupilId: string; placementId: stri
       .select(['b.pupil_id', 'b.slot_id', 'b.status', 's.series_id'])
       .where('b.pupil_id', 'in', chunk.map((p) => p.pupilId))
       .execute();
-    for (const { pupilId, placementId } of chunk) kept.set(pupilId, keptOf(rows.filter((r) => r.pupil_id === pupilId && (r.slot_id === placementId || r.series_id === placementId))));
+    const byPupil = new Map<string, typeof rows>();
+    for (const r of rows) byPupil.set(r.pupil_id, [...(byPupil.get(r.pupil_id) ?? []), r]);
+    for (const { pupilId, placementId } of chunk) kept.set(pupilId, keptOf((byPupil.get(pupilId) ?? []).filter((r) => r.slot_id === placementId || r.series_id === placementId)));
   }
   return kept;
 }
@@ -144,21 +151,4 @@ function keptOf(rows: { slot_id: string; status: string }[]): 'all' | 'some' | '
   const lost = new Set(rows.filter((r) => !confirmed.has(r.slot_id)).map((r) => r.slot_id));
   if (confirmed.size === 0) return 'none';
   return lost.size > 0 ? 'some' : 'all';
-}
-
-/**
- * How much of a placement the pupil is still booked into: all of it, some, or none (a
- * placement id is a slot id, or a series id for each of its slots). A slot counts as lost
- * when the pupil's booking in it was cancelled and none replaced it; slots the pupil was never
- * booked into (cancelled before the commit) do not count.
- */
-async function bookedNow(db: Db, pupilId: string, placementId: string): Promise<'all' | 'some' | 'none'> {
-  const rows = await db
-    .selectFrom('bookings as b')
-    .innerJoin('slots as s', 's.id', 'b.slot_id')
-    .select(['b.slot_id', 'b.status'])
-    .where('b.pupil_id', '=', pupilId)
-    .where((eb) => eb.or([eb('s.id', '=', placementId), eb('s.series_id', '=', placementId)]))
-    .execute();
-  return keptOf(rows);
 }
