@@ -134,49 +134,50 @@ const rounds = fc
 describe('explain, on random rounds', () => {
   it('gives each reason only when re-solving with the pupil forced onto that wish confirms it', () => {
     const seen = new Set<string>();
-    fc.assert(
-      fc.property(rounds, (instance) => {
-        const result = solve(instance);
-        const best = profileOf(result);
-        explain(instance, result).forEach((e, p) => {
-          const school = instance.pupils[p]!.school;
-          const wishes = usableWishes(instance.pupils[p]!.wishes, instance.capacities.length).filter((w) => e.rank === null || w.rank < e.rank);
-          expect(e.whyNot.filter((w) => w.placement >= 0 && w.reason !== 'unavailable').length).toBeLessThanOrEqual(wishes.length);
-          for (const w of e.whyNot) {
-            seen.add(w.reason === 'trade_off' ? w.cost : w.reason);
-            if (w.reason === 'unavailable') {
-              expect(w.placement < 0 || (instance.capacities[w.placement] ?? 0) <= 0).toBe(true);
-              continue;
-            }
-            const holders = result.placement.flatMap((j, q) => (j === w.placement ? [result.rank[q]!] : []));
-            if (w.reason === 'school_cap') {
-              const mates = result.placement.filter((j, q) => j === w.placement && instance.pupils[q]!.school === school).length;
-              expect(mates).toBe(w.cap);
-              if (w.cap === 0) continue;
-            }
-            const difference = firstDifference(forcedProfile(instance, p, w.placement, w.rank), best);
-            if (w.reason === 'lottery') {
-              expect(difference).toBeNull();
-              continue;
-            }
-            expect(difference).not.toBeNull();
-            expect(difference!.a).toBeLessThan(difference!.b);
-            if (w.reason === 'full_higher_ranks') {
-              expect(holders.length).toBe(w.capacity);
-              expect(holders.every((r) => r < w.rank)).toBe(true);
-            }
-            if (w.reason === 'trade_off') {
-              expect(holders.some((r) => r >= w.rank)).toBe(true);
-              expect(difference!.index).toBe(w.cost === 'fewer_placed' ? 0 : w.rankLost);
-            }
+    const property = fc.property(rounds, (instance) => {
+      const result = solve(instance);
+      const best = profileOf(result);
+      explain(instance, result).forEach((e, p) => {
+        const school = instance.pupils[p]!.school;
+        const wishes = usableWishes(instance.pupils[p]!.wishes, instance.capacities.length).filter((w) => e.rank === null || w.rank < e.rank);
+        expect(e.whyNot.filter((w) => w.placement >= 0 && w.reason !== 'unavailable').length).toBeLessThanOrEqual(wishes.length);
+        for (const w of e.whyNot) {
+          seen.add(w.reason === 'trade_off' ? w.cost : w.reason);
+          if (w.reason === 'unavailable') {
+            expect(w.placement < 0 || (instance.capacities[w.placement] ?? 0) <= 0).toBe(true);
+            continue;
           }
-          // Every better usable wish is explained, and a better wish is never simply free.
-          expect(wishes.every((x) => e.whyNot.some((w) => w.placement === x.placement && w.rank === x.rank))).toBe(true);
-        });
-      }),
-      { numRuns: 200 },
-    );
-    // The property held for every kind of reason, not only for the easy ones.
-    expect([...seen].sort()).toEqual(['fewer_placed', 'full_higher_ranks', 'lottery', 'school_cap', 'unavailable', 'worse_ranks']);
+          const holders = result.placement.flatMap((j, q) => (j === w.placement ? [result.rank[q]!] : []));
+          if (w.reason === 'school_cap') {
+            const mates = result.placement.filter((j, q) => j === w.placement && instance.pupils[q]!.school === school).length;
+            expect(mates).toBe(w.cap);
+            if (w.cap === 0) continue;
+          }
+          const difference = firstDifference(forcedProfile(instance, p, w.placement, w.rank), best);
+          if (w.reason === 'lottery') {
+            expect(difference).toBeNull();
+            continue;
+          }
+          expect(difference).not.toBeNull();
+          expect(difference!.a).toBeLessThan(difference!.b);
+          if (w.reason === 'full_higher_ranks') {
+            expect(holders.length).toBe(w.capacity);
+            expect(holders.every((r) => r < w.rank)).toBe(true);
+          }
+          if (w.reason === 'trade_off') {
+            expect(holders.some((r) => r >= w.rank)).toBe(true);
+            expect(difference!.index).toBe(w.cost === 'fewer_placed' ? 0 : w.rankLost);
+          }
+        }
+        // Every better usable wish is explained, and a better wish is never simply free.
+        expect(wishes.every((x) => e.whyNot.some((w) => w.placement === x.placement && w.rank === x.rank))).toBe(true);
+      });
+    });
+    // The property must hold for every kind of reason, not only for the easy ones. A worse rank
+    // elsewhere is rare on rounds this small (missing from about 1 in 50 batches of 200 random
+    // rounds), so more batches run until every reason has been checked: at most ten.
+    const reasons = ['fewer_placed', 'full_higher_ranks', 'lottery', 'school_cap', 'unavailable', 'worse_ranks'];
+    for (let batch = 0; batch < 10 && reasons.some((r) => !seen.has(r)); batch++) fc.assert(property, { numRuns: 200 });
+    expect([...seen].sort()).toEqual(reasons);
   });
 });
