@@ -93,13 +93,15 @@ async function waitlistPlacesOf(db: Db, seats: readonly AllocatedSeat[]): Promis
   return found;
 }
 
-/** A waitlist place confirmed: the slot's current time, and no longer in the queue. */
+/**
+ * A waitlist place confirmed as promoteWaitlisted does: the slot's current time, no longer in
+ * the queue (no position), waitlisted_at kept as the record of when the pupil joined it.
+ */
 const promotion = (slot: { starts_at: string; ends_at: string }, at: string) => ({
   status: 'confirmed' as const,
   starts_at: slot.starts_at,
   ends_at: slot.ends_at,
   confirmed_at: at,
-  waitlisted_at: null,
   waitlist_position: null,
   updated_at: at,
 });

@@ -85,7 +85,8 @@ export async function promoteWaitlisted(db: Db, actor: BookingActor, slotId: str
     // The slot's own time, not the booking's copy: the slot may have moved since the pupil queued.
     if ((await repo.confirmedClashes(db, [pupil.id], slot.starts_at, slot.ends_at, slotId)).length > 0) continue;
     const at = toDbInstant(now);
-    const patch = { status: 'confirmed' as const, starts_at: slot.starts_at, ends_at: slot.ends_at, confirmed_at: at, updated_at: at };
+    // Out of the queue (no position); waitlisted_at stays as the record of when they joined it.
+    const patch = { status: 'confirmed' as const, starts_at: slot.starts_at, ends_at: slot.ends_at, confirmed_at: at, waitlist_position: null, updated_at: at };
     await repo.updateBooking(db, waiting.id, patch).catch(rethrowAsBookingError);
     promoted.push({ ...waiting, ...patch });
     left--;

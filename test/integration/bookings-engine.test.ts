@@ -203,6 +203,11 @@ describe('filling freed seats from the waitlist', () => {
 
     expect(await statusByPupil(slot.id)).toEqual({ [a!.id]: 'confirmed', [b!.id]: 'confirmed', [c!.id]: 'confirmed', [d!.id]: 'waitlisted' });
     expect(await slotTruth(ctx, slot.id)).toMatchObject({ capacity: 3, bookedCount: 3 });
+    // Promoted pupils leave the queue (no position) and keep the time they joined it; d stays first in line.
+    const rows = await ctx.db.selectFrom('bookings').select(['pupil_id', 'waitlisted_at', 'waitlist_position']).where('slot_id', '=', slot.id).execute();
+    const row = (pupilId: string) => rows.find((r) => r.pupil_id === pupilId)!;
+    for (const p of [b!, c!]) expect(row(p.id)).toMatchObject({ waitlisted_at: expect.any(String), waitlist_position: null });
+    expect(row(d!.id).waitlist_position).not.toBeNull();
     const promotedMail = (await mailsAbout(side().counsellor.user.email, slot)).filter((m) => m.subject.startsWith('Plats från väntelistan'));
     expect(promotedMail).toHaveLength(1);
     expect(promotedMail[0]!.body_text).toContain(`${b!.givenName} ${b!.familyName}`);
