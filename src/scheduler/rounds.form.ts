@@ -20,16 +20,25 @@ export type Values = Record<string, unknown>;
 const text = (value: unknown): string => (typeof value === 'string' ? value.trim() : '');
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
+/** A stored instant as a datetime-local value (Stockholm time, to the minute). */
+const localInput = (iso: string | null): string => (iso ? fromDbInstant(iso).setZone(ZONE).toFormat("yyyy-MM-dd'T'HH:mm") : '');
+
 export const fromField = (schoolId: string): string => `from_${schoolId}`;
 export const toField = (schoolId: string): string => `to_${schoolId}`;
 
-/** A datetime-local value ("2027-03-01T08:00", Stockholm time); null when left empty. */
-function readInstant(body: Body, name: string, required: boolean, problems: FieldProblems): DateTime | null {
+/**
+ * A datetime-local value ("2027-03-01T08:00", Stockholm time); null when left empty. A value
+ * shown unchanged from the stored one (`current`) reads back as that very instant: the form
+ * shows minutes only, so seconds (a window closed "now" at a commit, a round made through the
+ * API) and the hour the clocks go back (shown without its offset) must not read as a change.
+ */
+function readInstant(body: Body, name: string, required: boolean, problems: FieldProblems, current: string | null = null): DateTime | null {
   const value = text(body[name]);
   if (!value) {
     if (required) problems[name] = { key: 'field.required' };
     return null;
   }
+  if (current !== null && value === localInput(current)) return fromDbInstant(current);
   const parsed = parseInstant(value);
   if (parsed.ok) return parsed.instant;
   problems[name] = { key: `slot.time_${parsed.problem}` };
@@ -68,8 +77,8 @@ function readGrades(body: Body, problems: FieldProblems): Grade[] {
   return grades as Grade[];
 }
 
-/** The posted form as the service's input, or every problem with it at once (422). */
-export function readRoundForm(body: Body, choices: readonly SchoolChoice[]): RoundInput {
+/** The posted form as the service's input, or every problem with it at once (422); `current`: the round being edited. */
+export function readRoundForm(body: Body, choices: readonly SchoolChoice[], current?: Round): RoundInput {
   const problems: FieldProblems = {};
   const name = text(body.name);
   if (!name) problems.name = { key: 'field.required' };
@@ -77,12 +86,12 @@ export function readRoundForm(body: Body, choices: readonly SchoolChoice[]): Rou
   const input = {
     name,
     schools: readSchools(body, choices, problems),
-    wishesOpenAt: readInstant(body, 'wishesOpen', true, problems),
-    wishesCloseAt: readInstant(body, 'wishesClose', true, problems),
+    wishesOpenAt: readInstant(body, 'wishesOpen', true, problems, current?.wishesOpenAt),
+    wishesCloseAt: readInstant(body, 'wishesClose', true, problems, current?.wishesCloseAt),
     maxWishes: readMaxWishes(body, problems),
     grades: readGrades(body, problems),
-    allocationPlannedAt: readInstant(body, 'allocationPlanned', false, problems),
-    freeBookingOpensAt: readInstant(body, 'freeBookingOpens', false, problems),
+    allocationPlannedAt: readInstant(body, 'allocationPlanned', false, problems, current?.allocationPlannedAt),
+    freeBookingOpensAt: readInstant(body, 'freeBookingOpens', false, problems, current?.freeBookingOpensAt),
     placeWithoutWishes: body.placeWithoutWishes !== undefined,
     schoolShareCaps: body.schoolShareCaps !== undefined,
   };
@@ -103,7 +112,6 @@ export function toFormFields(problems: FieldProblems, schools: readonly RoundSch
   return out;
 }
 
-const localInput = (iso: string | null): string => (iso ? fromDbInstant(iso).setZone(ZONE).toFormat("yyyy-MM-dd'T'HH:mm") : '');
 
 /** A new round's form: five wishes, years 8 and 9. */
 export const newRoundValues = (): Values => ({ maxWishes: String(DEFAULT_MAX_WISHES), grades: [...DEFAULT_GRADES], schools: [] });

@@ -44,9 +44,9 @@ export function roundRoutes({ db }: AppDeps): RouteSpec[] {
   }
 
   /** Reads the form and runs the service; its problems are shown at the form's own fields. */
-  async function save(res: Response, run: (input: RoundInput) => Promise<Round>): Promise<Round> {
+  async function save(res: Response, run: (input: RoundInput) => Promise<Round>, current?: Round): Promise<Round> {
     const choices = await service.schoolChoices(db, service.networkOf(res.req.ctx.user!));
-    const input = readRoundForm(res.req.body ?? {}, choices);
+    const input = readRoundForm(res.req.body ?? {}, choices, current);
     try {
       return await run(input);
     } catch (error) {
@@ -116,7 +116,7 @@ export function roundRoutes({ db }: AppDeps): RouteSpec[] {
         await handleForm(
           res,
           async () => {
-            await save(res, (input) => inTransaction(db, (trx) => service.updateRound(trx, req.ctx.user!, round.id, input, req.ctx.now)));
+            await save(res, (input) => inTransaction(db, (trx) => service.updateRound(trx, req.ctx.user!, round.id, input, req.ctx.now)), round);
             redirectAfterPost(res, `/network/rounds/${round.id}?saved=1`);
           },
           (values, fields) => showForm(res, round, values, fields),

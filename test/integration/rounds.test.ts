@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Round } from '../../src/scheduler/round.ts';
+import { roundFormValues } from '../../src/scheduler/rounds.form.ts';
 import { findRound } from '../../src/scheduler/rounds.repository.ts';
 import { createTestContext, csrfFrom, type Agent, type TestContext } from '../support/app.ts';
 import { worldSlot } from '../support/bookings.ts';
@@ -219,6 +221,43 @@ describe('editing a round', () => {
     const res = await post(coordinator, `/network/rounds/${round.id}/edit`, roundForm(world, { ...same, name: 'Nytt namn', freeBookingOpens: '2027-04-02T08:00' }), `/network/rounds/${round.id}/edit`);
     expect(res.status).toBe(303);
     expect(await findRound(ctx.db, round.id)).toMatchObject({ name: 'Nytt namn', freeBookingOpensAt: '2027-04-02T06:00:00.000Z' });
+  });
+});
+
+describe('editing a round whose stored times the form cannot show exactly', () => {
+  // The form shows minutes, without an offset: a window closed "now" by an early commit has
+  // seconds, and 02.30 on the day the clocks go back happens twice.
+  const exact = { wishesCloseAt: '2027-03-16T08:00:17.123Z', freeBookingOpensAt: '2027-10-31T00:30:00.000Z' };
+
+  async function editAsShown(round: Round, change: Record<string, string>) {
+    const page = await coordinator.get(`/network/rounds/${round.id}/edit`);
+    const shown = roundFormValues(round);
+    expect(page.text).toContain(`value="${shown.wishesClose as string}"`);
+    expect(page.text).toContain(`value="${shown.freeBookingOpens as string}"`);
+    const times = { wishesOpen: shown.wishesOpen as string, wishesClose: shown.wishesClose as string, freeBookingOpens: shown.freeBookingOpens as string };
+    return post(coordinator, `/network/rounds/${round.id}/edit`, roundForm(world, { ...times, ...change }), `/network/rounds/${round.id}/edit`);
+  }
+
+  it('after an early commit, lets the name change and keeps every stored time exactly', async () => {
+    const round = await makeRound(ctx, world, null, { name: 'Stängd i förtid', ...exact });
+    await markCommitted(ctx, round.id);
+    const res = await editAsShown(round, { name: 'Nytt namn' });
+    expect(fieldError(res.text, 'wishesClose')).toBeUndefined();
+    expect(res.status).toBe(303);
+    expect(await findRound(ctx.db, round.id)).toMatchObject({ name: 'Nytt namn', ...exact });
+  });
+
+  it('before a commit, keeps the seconds and the hour the clocks go back when only the name changes', async () => {
+    const round = await makeRound(ctx, world, null, { name: 'Öppen', ...exact });
+    expect((await editAsShown(round, { name: 'Öppen 2' })).status).toBe(303);
+    expect(await findRound(ctx.db, round.id)).toMatchObject({ name: 'Öppen 2', ...exact });
+  });
+
+  it('still reads a time that was changed', async () => {
+    const round = await makeRound(ctx, world, null, { name: 'Flyttad', ...exact });
+    await markCommitted(ctx, round.id);
+    expect((await editAsShown(round, { freeBookingOpens: '2027-11-01T08:00' })).status).toBe(303);
+    expect(await findRound(ctx.db, round.id)).toMatchObject({ wishesCloseAt: exact.wishesCloseAt, freeBookingOpensAt: '2027-11-01T07:00:00.000Z' });
   });
 });
 
