@@ -3,6 +3,7 @@ import type { Translate } from '../i18n/index.ts';
 import { pupilName } from '../pupils/identity.ts';
 import { comparePupils, listPupilsOfSchool, type Pupil } from '../pupils/pupils.service.ts';
 import { formatDateTime, formatRange } from '../time/stockholm.ts';
+import { heldPlacementId } from './allocation-results.ts';
 import { outcomeLine, placementIdsOf, placementLabels, placementText, wishLines, type PlacementLabel } from './allocation-text.ts';
 import { allocationResults } from './allocation.service.ts';
 import type { AllocationResult } from './allocation.ts';
@@ -48,10 +49,15 @@ export async function schoolResultsView(db: Db, round: Round, schoolId: string, 
   const pupils = new Map((await listPupilsOfSchool(db, schoolId)).map((p) => [p.id, p]));
   const labels = await placementLabels(db, placementIdsOf(results), t, locale);
   const present = results.filter((r) => pupils.has(r.pupilId)).sort((a, b) => comparePupils(pupils.get(a.pupilId)!, pupils.get(b.pupilId)!));
-  const kept = await keptOfPlaced(db, present.filter((r) => r.placementId !== null).map((r) => ({ pupilId: r.pupilId, placementId: r.placementId! })));
+  // What each pupil holds now: the placement given, or the one booked by hand before the round.
+  const held = present.flatMap((r) => {
+    const placementId = heldPlacementId(r);
+    return placementId ? [{ pupilId: r.pupilId, placementId }] : [];
+  });
+  const kept = await keptOfPlaced(db, held);
   const rows = present.map((r) => {
     const pupil = pupils.get(r.pupilId)!;
-    const placementId = r.placementId ?? r.explanation.bookedPlacementId ?? null;
+    const placementId = heldPlacementId(r);
     const text = placementId ? placementText(labels, placementId, t) : t('allocation.no_place');
     // The result is history; a booking may have been cancelled since (by the school or the company).
     const state = kept.get(r.pupilId) ?? 'all';
@@ -64,13 +70,15 @@ export async function schoolResultsView(db: Db, round: Round, schoolId: string, 
     };
   });
   const unplaced = present.filter((r) => r.placementId === null && r.outcome !== 'already_booked');
+  // Free places are offered to those without one now: never placed, or whose place was cancelled since.
+  const withoutPlace = present.filter((r) => heldPlacementId(r) === null || kept.get(r.pupilId) === 'none');
   const phase = roundPhase(round, now);
   return {
     title,
     ready: true as const,
     summary: t('allocation.results_summary', { placed: present.length - unplaced.length, pupils: present.length }),
     rows,
-    free: await freeForUnplaced(db, round, schoolId, unplaced.map((r) => pupils.get(r.pupilId)!), look),
+    free: await freeForUnplaced(db, round, schoolId, withoutPlace.map((r) => pupils.get(r.pupilId)!), look),
     freeFrom: phase === 'committed' && round.freeBookingOpensAt ? t('allocation.free_booking_from', { when: formatDateTime(round.freeBookingOpensAt, locale) }) : null,
   };
 }
@@ -100,7 +108,7 @@ export async function pupilResultView(db: Db, round: Round, pupil: Pupil, { t, l
   const [result] = await allocationResults(db, round.committedAllocationId, { pupilId: pupil.id });
   if (!result) return { title, ready: true as const, headline: t('allocation.pupil_no_wishes'), place: null, whyTitle: null, lines: [], help: true };
   const labels = await placementLabels(db, placementIdsOf([result]), t, locale);
-  const placementId = result.placementId ?? result.explanation.bookedPlacementId ?? null;
+  const placementId = heldPlacementId(result);
   const placement = placementText(labels, placementId, t);
   const lines = wishLines(result.explanation, labels, t, 'pupil');
   // The result is history; the booking may have been cancelled since (by the school or the company).

@@ -244,6 +244,37 @@ describe("the pupil's result page after the school cancelled the place", () => {
     expect(await schoolPage()).toContain('Avbokad efter fördelningen: Företag');
   });
 
+  /** The counsellor's list of pupils offered free places (empty when the page has none). */
+  const freeSection = (html: string) => (html.includes('id="free-title"') ? html.slice(html.indexOf('id="free-title"')) : '');
+
+  it("offers free places on the counsellor's page to a pupil whose place was cancelled", async () => {
+    const { side, bookings, schoolPage } = await committed(async (world) => (await worldSlot(ctx, world, '2027-04-06T08:00', '2027-04-06T12:00')).id);
+    const pupil = side.pupils[0]!;
+    expect(freeSection(await schoolPage())).not.toContain(pupil.familyName);
+    expect((await apiCancel(ctx, side, bookings[0]!.id)).status).toBe(200);
+    const free = freeSection(await schoolPage());
+    expect(free).toContain(`${pupil.givenName} ${pupil.familyName}`);
+    expect(free).toContain('/book');
+  });
+
+  it('marks a place booked by hand before the round and cancelled since, and offers that pupil free places', async () => {
+    const world = await allocationWorld(ctx, { pupils: 1 });
+    const side = world.schools[0]!;
+    const pupil = side.pupils[0]!;
+    const slot = (await worldSlot(ctx, world, '2027-04-07T08:00', '2027-04-07T12:00')).id;
+    const [booking] = await bookBeforeRound(ctx, world, side, slot, [pupil]);
+    const run = await runAllocation(ctx, world, { seed: 1 });
+    expect(resultOf(await resultsOf(ctx, run.id), pupil)).toMatchObject({ outcome: 'already_booked' });
+    await commitRun(ctx, world, run.id);
+    const counsellor = await agentOf(ctx, side.counsellor.user);
+    const page = async () => (await counsellor.get(`/school/rounds/${world.round.id}/results`)).text;
+    expect(await page()).not.toContain('Avbokad efter fördelningen');
+    expect((await apiCancel(ctx, side, booking!.id)).status).toBe(200);
+    const text = await page();
+    expect(text).toContain('Avbokad efter fördelningen: Företag');
+    expect(freeSection(text)).toContain(`${pupil.givenName} ${pupil.familyName}`);
+  });
+
   it('says so when one day of a series is cancelled', async () => {
     const { side, bookings, page } = await committed(async (world) => (await makeSeries(ctx, world.coordinator, [world.storyIds[2]!], ['2027-04-08', '2027-04-09'])).seriesId!);
     expect(bookings).toHaveLength(2);
