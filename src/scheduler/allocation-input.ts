@@ -134,8 +134,14 @@ export interface AllocationPlan {
   /** The wished placement ids, by rank (as entered; null where no wish has that rank). */
   wishIds: (string | null)[][];
   capacities: number[];
-  /** Pupils without wishes, and what each could be given (when the round places them). */
+  /**
+   * Pupils without wishes, and what each could be given (when the round places them). A pupil
+   * whose every wish has become impossible (cancelled, moved, a clash) is among them, as good
+   * as without wishes, so the second pass treats them alike; `lostWishes` keeps their holes.
+   */
   withoutWishes: RoundPupil[];
+  /** Per pupil of withoutWishes: the holes and wished ids of one whose every wish is impossible, else null. */
+  lostWishes: ({ holes: Map<number, HoleReason>; wishIds: (string | null)[] } | null)[];
   leftoverCandidates: number[][];
   alreadyBooked: RoundPupil[];
 }
@@ -155,6 +161,7 @@ export function planAllocation(input: AllocationInput): AllocationPlan {
     wishIds: [],
     capacities: input.placements.map((p) => p.freeSeats),
     withoutWishes: [],
+    lostWishes: [],
     leftoverCandidates: [],
     alreadyBooked: [],
   };
@@ -164,6 +171,7 @@ export function planAllocation(input: AllocationInput): AllocationPlan {
       continue;
     }
     const wishes = input.wishes.get(pupil.id) ?? [];
+    let lost: AllocationPlan['lostWishes'][number] = null;
     if (wishes.some((w) => w !== null)) {
       const holes = new Map<number, HoleReason>();
       const list = wishes.map((id, i) => {
@@ -172,19 +180,23 @@ export function planAllocation(input: AllocationInput): AllocationPlan {
         if (why) holes.set(i + 1, why);
         return why ? -1 : index.get(id!)!;
       });
-      plan.wishing.push(pupil);
-      plan.solverPupils.push({ school: pupil.schoolId, wishes: list });
-      plan.holes.push(holes);
-      plan.wishIds.push(wishes);
-    } else {
-      plan.withoutWishes.push(pupil);
-      if (input.settings.placeWithoutWishes) {
-        const clashes = input.clashes.get(pupil.id);
-        const fitting = (input.bySchool.get(pupil.schoolId) ?? []).filter((p) => fitsGrade(p, pupil.grade) && !clashes?.has(p.id));
-        plan.leftoverCandidates.push(fitting.map((p) => index.get(p.id)!));
-      } else {
-        plan.leftoverCandidates.push([]);
+      if (list.some((j) => j >= 0)) {
+        plan.wishing.push(pupil);
+        plan.solverPupils.push({ school: pupil.schoolId, wishes: list });
+        plan.holes.push(holes);
+        plan.wishIds.push(wishes);
+        continue;
       }
+      lost = { holes, wishIds: wishes };
+    }
+    plan.withoutWishes.push(pupil);
+    plan.lostWishes.push(lost);
+    if (input.settings.placeWithoutWishes) {
+      const clashes = input.clashes.get(pupil.id);
+      const fitting = (input.bySchool.get(pupil.schoolId) ?? []).filter((p) => fitsGrade(p, pupil.grade) && !clashes?.has(p.id));
+      plan.leftoverCandidates.push(fitting.map((p) => index.get(p.id)!));
+    } else {
+      plan.leftoverCandidates.push([]);
     }
   }
   return plan;

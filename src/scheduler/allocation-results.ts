@@ -25,8 +25,11 @@ export function buildResults(input: AllocationInput, plan: AllocationPlan, outco
   plan.withoutWishes.forEach((pupil, i) => {
     const at = outcome.leftover[i] ?? null;
     const placement = at === null ? null : input.placements[at]!;
-    const code = placement ? 'placed_without_wish' : input.settings.placeWithoutWishes ? 'no_eligible_placement' : 'no_wishes';
-    results.push({ pupilId: pupil.id, schoolId: pupil.schoolId, placementId: placement?.id ?? null, placementKind: placement?.kind ?? null, rank: null, outcome: code, explanation: { code, wishes: [] } });
+    const lost = plan.lostWishes[i] ?? null;
+    // A pupil whose every wish became impossible: unplaced with the reasons, or placed without a wish.
+    const code = placement ? 'placed_without_wish' : lost ? 'unplaced' : input.settings.placeWithoutWishes ? 'no_eligible_placement' : 'no_wishes';
+    const wishes: WishReason[] = lost ? [...lost.holes].sort((a, b) => a[0] - b[0]).map(([rank, hole]) => ({ rank, reason: 'unavailable', placementId: lost.wishIds[rank - 1] ?? null, hole })) : [];
+    results.push({ pupilId: pupil.id, schoolId: pupil.schoolId, placementId: placement?.id ?? null, placementKind: placement?.kind ?? null, rank: null, outcome: code, explanation: { code, wishes } });
   });
   for (const pupil of plan.alreadyBooked) {
     // The pupil keeps the seat booked by hand; the run gives them nothing (and books nothing).

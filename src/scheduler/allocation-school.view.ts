@@ -25,7 +25,7 @@ function wishText(r: AllocationResult, t: Translate): string {
 function explanationLines(r: AllocationResult, labels: Map<string, PlacementLabel>, t: Translate, reader: 'school' | 'pupil'): string[] {
   if (r.outcome === 'placed') return r.rank === 1 ? [t('allocation.got_best')] : wishLines(r.explanation, labels, t, reader);
   if (r.placementId === null) return unplacedReasons(r, labels, t, reader);
-  return [outcomeLine(r.explanation, t)];
+  return [outcomeLine(r.explanation, t), ...wishLines(r.explanation, labels, t, reader)];
 }
 
 const FREE_SHOWN = 5;
@@ -123,6 +123,8 @@ export async function pupilResultView(db: Db, round: Round, pupil: Pupil, { t, l
     case 'unplaced':
       return { title, ready: true as const, headline: t('allocation.pupil_unplaced'), place: null, whyTitle: t('allocation.pupil_unplaced_why'), lines, help: true };
     case 'placed_without_wish':
+      // Wishes listed here had all become impossible (a cancelled place, a clash): say what happened to them.
+      if (lines.length > 0) return { title, ready: true as const, headline: t('allocation.pupil_after_lost_wishes', { placement }), place: null, whyTitle: t('allocation.pupil_unplaced_why'), lines, help: false };
       return { title, ready: true as const, headline: t('allocation.pupil_without_wish', { placement }), place: null, whyTitle: null, lines: [], help: false };
     case 'already_booked':
       return { title, ready: true as const, headline: t('allocation.pupil_already', { placement }), place: null, whyTitle: null, lines: [], help: false };

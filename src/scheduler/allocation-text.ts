@@ -87,6 +87,8 @@ export function wishLines(explanation: Explanation, labels: Map<string, Placemen
 
 /** The reason in a few words for pupils the run did not place by a wish (no wishes, booked by hand, …). */
 export function outcomeLine(explanation: Explanation, t: Translate): string {
+  // Placed without a wish, though they had wishes: every one of them had become impossible.
+  if (explanation.code === 'placed_without_wish' && explanation.wishes.length > 0) return t('allocation.outcome_placed_after_lost_wishes');
   return t(`allocation.outcome_${explanation.code}` as MessageKey);
 }
 

@@ -141,7 +141,8 @@ export function tally(results: readonly AllocationResult[], ranks = 0): Tally {
   let wishing = 0;
   for (const r of results) {
     if (r.outcome === 'already_booked') alreadyBooked++;
-    else if (r.outcome === 'placed' || r.outcome === 'unplaced') wishing++;
+    // A pupil placed without a wish had wishes when every one of them had become impossible.
+    else if (r.outcome === 'placed' || r.outcome === 'unplaced' || (r.outcome === 'placed_without_wish' && r.explanation.wishes.length > 0)) wishing++;
     else noWishes++;
     if (r.outcome === 'placed_without_wish') placedWithoutWish++;
     if (r.placementId !== null) placed++;

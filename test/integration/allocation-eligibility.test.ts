@@ -1,5 +1,8 @@
 import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { actorOf } from '../../src/bookings/booking.service.ts';
+import { cancelSlotWithBookings } from '../../src/bookings/slot-changes.ts';
+import { inTransaction } from '../../src/db/transaction.ts';
 import { issueLink } from '../../src/pupils/links.ts';
 import type { Pupil } from '../../src/pupils/pupils.service.ts';
 import { setBookingsAgainst, type PupilBooking } from '../../src/scheduler/eligibility.ts';
@@ -273,6 +276,24 @@ describe("the pupil's result page after the school cancelled the place", () => {
     const text = await page();
     expect(text).toContain('Avbokad efter fördelningen: Företag');
     expect(freeSection(text)).toContain(`${pupil.givenName} ${pupil.familyName}`);
+  });
+
+  it('tells a pupil whose every wish became impossible why they got a place they did not wish for', async () => {
+    const world = await allocationWorld(ctx, { pupils: 1, round: { placeWithoutWishes: true } });
+    const side = world.schools[0]!;
+    const pupil = side.pupils[0]!;
+    const gone = (await worldSlot(ctx, world, '2027-04-06T08:00', '2027-04-06T12:00')).id;
+    await worldSlot(ctx, world, '2027-04-07T08:00', '2027-04-07T12:00');
+    await putWishes(ctx, world.round.id, pupil.id, wish(gone));
+    await inTransaction(ctx.db, (trx) => cancelSlotWithBookings(trx, { mailer: ctx.mailer, config: ctx.config }, world.coordinator, actorOf(world.coordinator, 'ui', null), gone, null, ctx.clock.now()));
+    await commitRun(ctx, world, (await runAllocation(ctx, world, { seed: 1 })).id);
+    const token = await issueLink(ctx.db, ctx.config.sessionSecret, pupil.id, ctx.clock.now());
+    const page = (await supertest(ctx.app).get(`/p/${token}/rounds/${world.round.id}`)).text;
+    expect(page).toContain('Inget av dina önskemål gick att få, så du fick en plats som var ledig: Företag');
+    expect(page).toContain('Så här gick det med dina önskemål:');
+    expect(page).not.toContain('Du hade inga önskemål');
+    const counsellor = await agentOf(ctx, side.counsellor.user);
+    expect((await counsellor.get(`/school/rounds/${world.round.id}/results`)).text).toContain('Inget av önskemålen gick längre att få, så eleven fick en ledig plats.');
   });
 
   it('says so when one day of a series is cancelled', async () => {

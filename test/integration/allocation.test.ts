@@ -199,6 +199,23 @@ describe('what an allocation places, and what not', () => {
     expect(run.metrics).toMatchObject({ placed: 4, placedWithoutWish: 1, unplaced: 1, byRank: [3] });
   });
 
+  it('places a pupil whose every wish became impossible like a pupil without wishes, and says why', async () => {
+    const world = await allocationWorld(ctx, { pupils: 2, round: { placeWithoutWishes: true } });
+    const [lost, none] = world.schools[0]!.pupils;
+    const gone = (await worldSlot(ctx, world, '2027-04-06T08:00', '2027-04-06T12:00', {}, 0)).id;
+    const spare = (await worldSlot(ctx, world, '2027-04-07T08:00', '2027-04-07T12:00', { capacity: 2 }, 1)).id;
+    await putWishes(ctx, world.round.id, lost!.id, wish(gone));
+    await inTransaction(ctx.db, (trx) => cancelSlotWithBookings(trx, { mailer: ctx.mailer, config: ctx.config }, world.coordinator, actorOf(world.coordinator, 'ui', null), gone, null, ctx.clock.now()));
+    const run = await runAllocation(ctx, world, { seed: 1 });
+    const results = await resultsOf(ctx, run.id);
+    expect(resultOf(results, none!)).toMatchObject({ outcome: 'placed_without_wish', placementId: spare });
+    const result = resultOf(results, lost!);
+    expect(result).toMatchObject({ outcome: 'placed_without_wish', placementId: spare, rank: null });
+    expect(result.explanation.wishes).toEqual([{ rank: 1, reason: 'unavailable', placementId: gone, hole: 'gone' }]);
+    // They had wishes: counted among those who wished, none of whom got one.
+    expect(run.metrics).toMatchObject({ wishing: 1, placed: 2, placedWithoutWish: 2, unplaced: 0, byRank: [] });
+  });
+
   it('leaves pupils without wishes unplaced when the round does not place them', async () => {
     const world = await allocationWorld(ctx, { pupils: 1 });
     await worldSlot(ctx, world, '2027-04-06T08:00', '2027-04-06T12:00', {}, 0);
