@@ -1,9 +1,9 @@
 import type { AllocationInput, AllocationPlan } from './allocation-input.ts';
-import type { AllocationOutcome } from './allocation-run.ts';
+import type { SolveOutcome } from './allocation-run.ts';
 import { tally, type AllocationMetrics, type AllocationResult, type WishReason } from './allocation.ts';
 
 /** Pure: the solver's answer read back into one result per pupil of the round, and the metrics. */
-export function buildResults(input: AllocationInput, plan: AllocationPlan, outcome: AllocationOutcome): AllocationResult[] {
+export function buildResults(input: AllocationInput, plan: AllocationPlan, outcome: SolveOutcome): AllocationResult[] {
   const results: AllocationResult[] = [];
   plan.wishing.forEach((pupil, p) => {
     const at = outcome.placement[p] ?? null;
@@ -39,7 +39,7 @@ export function buildResults(input: AllocationInput, plan: AllocationPlan, outco
   return results.sort((a, b) => (a.pupilId < b.pupilId ? -1 : a.pupilId > b.pupilId ? 1 : 0));
 }
 
-export function buildMetrics(input: AllocationInput, plan: AllocationPlan, results: readonly AllocationResult[], outcome: AllocationOutcome, seed: number): AllocationMetrics {
+export function buildMetrics(input: AllocationInput, plan: AllocationPlan, results: readonly AllocationResult[], outcome: SolveOutcome, seed: number): AllocationMetrics {
   const ranks = plan.solverPupils.reduce((m, p) => Math.max(m, p.wishes.length), 0);
   const schools = input.round.schools.map((s) => ({ schoolId: s.schoolId, schoolName: s.schoolName, ...tally(results.filter((r) => r.schoolId === s.schoolId), ranks) }));
   return { ...tally(results, ranks), seed, certificate: outcome.certificate.length === 0 ? 'holds' : outcome.certificate.slice(0, 20), schools };

@@ -7,8 +7,7 @@ import type { AppDeps } from '../http/context.ts';
 import { AppError } from '../http/errors.ts';
 import { idSchema } from '../organisations/organisations.schemas.ts';
 import { commitAllocation } from './allocation-commit.ts';
-import { heldPlacementId } from './allocation-results.ts';
-import { allocationResults, getAllocation, MAX_SEED, startAllocation, waitForAllocation } from './allocation.service.ts';
+import { allocationSummaries, getAllocation, MAX_SEED, startAllocation, waitForAllocation } from './allocation.service.ts';
 import type { Allocation } from './allocation.ts';
 
 const runParams = z.object({ id: idSchema, allocationId: idSchema });
@@ -69,14 +68,14 @@ export const commitResponseSchema = z.object({ id: z.string(), status: z.literal
 async function previewJson(db: Db, allocation: Allocation) {
   const m = allocation.metrics;
   const ready = m !== null && (allocation.status === 'ready' || allocation.status === 'committed');
-  const results = ready ? await allocationResults(db, allocation.id) : [];
+  const results = ready ? await allocationSummaries(db, allocation.id) : [];
   return {
     id: allocation.id,
     seed: allocation.seed,
     status: allocation.status,
     progress: allocation.progress,
     metrics: ready ? { pupils: m.pupils, placed: m.placed, unplaced: m.unplaced, byRank: m.byRank, alreadyBooked: m.alreadyBooked, wishing: m.wishing, placedWithoutWish: m.placedWithoutWish, certificate: m.certificate } : null,
-    results: results.map((r) => ({ pupilId: r.pupilId, placementId: heldPlacementId(r), rank: r.rank, outcome: r.outcome })),
+    results,
   };
 }
 

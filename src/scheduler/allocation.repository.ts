@@ -74,3 +74,14 @@ export function resultRows(db: Db, allocationId: string, filter: { schoolId?: st
   if (filter.pupilId) query = query.where('pupil_id', '=', filter.pupilId);
   return query.orderBy('pupil_id').execute();
 }
+
+/** A page of the run's results by pupil id (keyset), the explanation only where a pupil was booked by hand (it names that placement). */
+export function resultPage(db: Db, allocationId: string, after: string | null, limit: number) {
+  let query = db
+    .selectFrom('allocation_results')
+    .select(['pupil_id', 'placement_id', 'rank', 'outcome'])
+    .select((eb) => eb.case().when('outcome', '=', 'already_booked').then(eb.ref('explanation')).else(null).end().as('explanation'))
+    .where('allocation_id', '=', allocationId);
+  if (after !== null) query = query.where('pupil_id', '>', after);
+  return query.orderBy('pupil_id').limit(limit).execute();
+}

@@ -9,8 +9,7 @@ import type { SessionUser } from '../http/context.ts';
 import { AppError, forbidden, notFound } from '../http/errors.ts';
 import type { Clock } from '../time/clock.ts';
 import { toDbInstant } from '../time/stockholm.ts';
-import { inputFingerprint, planAllocation, readAllocationInput, type AllocationSettings } from './allocation-input.ts';
-import { buildMetrics, buildResults } from './allocation-results.ts';
+import { readAllocationInput, type AllocationSettings } from './allocation-input.ts';
 import type { AllocationJob, AllocationOutcome, Stage } from './allocation-run.ts';
 import { runInWorker } from './allocation-runner.ts';
 import { effectiveStatus, HEARTBEAT_EVERY_SECONDS, toAllocation, toAllocationResult, type Allocation, type AllocationResult } from './allocation.ts';
@@ -147,7 +146,7 @@ function heartbeatClock(deps: AllocationDeps, now: DateTime): () => string {
   return () => toDbInstant(now.plus({ milliseconds: Math.round(performance.now() - started) }));
 }
 
-const PROGRESS: Record<Stage, number> = { solving: 20, explaining: 70, leftover: 80 };
+const PROGRESS: Record<Stage, number> = { planning: 17, solving: 20, explaining: 70, leftover: 80, results: 85 };
 
 async function runAllocation(db: Db, deps: AllocationDeps, round: Round, id: string, seed: number, settings: AllocationSettings, now: DateTime): Promise<void> {
   const beatAt = heartbeatClock(deps, now);
@@ -162,30 +161,18 @@ async function runAllocation(db: Db, deps: AllocationDeps, round: Round, id: str
     // Read without a transaction (a long one would hold others up): what was read is
     // fingerprinted, and the commit refuses if the same reading inside its transaction differs.
     const input = await readAllocationInput(db, round, settings, now);
-    await letOthersIn();
-    const plan = planAllocation(input);
-    await letOthersIn();
-    const inputHash = inputFingerprint(input);
     await progress(15);
-    const job: AllocationJob = {
-      pupils: plan.solverPupils,
-      capacities: plan.capacities,
-      seed,
-      schoolShareCaps: settings.schoolShareCaps,
-      leftover: settings.placeWithoutWishes ? plan.leftoverCandidates : null,
-    };
+    // Everything after the reading is CPU work, done in the worker so that requests go on meanwhile.
+    const job: AllocationJob = { input: { ...input, round: { id: round.id, grades: round.grades, schools: round.schools } }, seed };
     const run = deps.runJob ?? runInWorker;
-    const outcome = await run(job, (stage) => void progress(PROGRESS[stage]));
+    const { inputHash, metrics, rows } = await run(job, (stage) => void progress(PROGRESS[stage]));
     await progress(90);
-    const results = buildResults(input, plan, outcome);
-    await letOthersIn();
-    const metrics = buildMetrics(input, plan, results, outcome, seed);
-    const rows = results.map((r) => ({ allocation_id: id, pupil_id: r.pupilId, school_id: r.schoolId, placement_id: r.placementId, placement_kind: r.placementKind, rank: r.rank, outcome: r.outcome, explanation: JSON.stringify(r.explanation) }));
     // Stored a batch per transaction, so other requests get the database in between; the run
     // only counts once markReady has flipped it (rows of a run that dies here stay unread).
     for (let i = 0; i < rows.length; i += RESULT_BATCH) {
       await letOthersIn();
-      await inTransaction(db, (trx) => repo.insertResults(trx, rows.slice(i, i + RESULT_BATCH)));
+      const batch = rows.slice(i, i + RESULT_BATCH).map((row) => ({ allocation_id: id, ...row }));
+      await inTransaction(db, (trx) => repo.insertResults(trx, batch));
     }
     await inTransaction(db, (trx) => repo.markReady(trx, id, { input_hash: inputHash, metrics: JSON.stringify(metrics), finished_at: toDbInstant(now) }));
   } catch (err) {
@@ -215,4 +202,36 @@ export async function allocationsOfRound(db: Db, round: Round, now: DateTime): P
 
 export async function allocationResults(db: Db, allocationId: string, filter: { schoolId?: string; pupilId?: string } = {}): Promise<AllocationResult[]> {
   return (await repo.resultRows(db, allocationId, filter)).map(toAllocationResult).sort((a, b) => (a.pupilId < b.pupilId ? -1 : a.pupilId > b.pupilId ? 1 : 0));
+}
+
+/** Result rows per page when a whole run is read for the API. */
+const SUMMARY_PAGE = 2000;
+
+export interface ResultSummary {
+  pupilId: string;
+  /** The placement given, or for a pupil booked by hand the round's placement they hold. */
+  placementId: string | null;
+  rank: number | null;
+  outcome: AllocationResult['outcome'];
+}
+
+/**
+ * Every result of a run in short, by pupil id: read a page at a time with a turn of the event
+ * loop in between (20,000 rows at once would hold every other request up on SQLite).
+ */
+export async function allocationSummaries(db: Db, allocationId: string, pageSize = SUMMARY_PAGE): Promise<ResultSummary[]> {
+  const out: ResultSummary[] = [];
+  let after: string | null = null;
+  for (;;) {
+    const rows = await repo.resultPage(db, allocationId, after, pageSize);
+    for (const r of rows) {
+      const booked = r.explanation ? ((JSON.parse(r.explanation) as { bookedPlacementId?: string }).bookedPlacementId ?? null) : null;
+      out.push({ pupilId: r.pupil_id, placementId: r.outcome === 'already_booked' ? booked : r.placement_id, rank: r.rank, outcome: r.outcome as ResultSummary['outcome'] });
+    }
+    if (rows.length < pageSize) break;
+    after = rows[rows.length - 1]!.pupil_id;
+    await letOthersIn();
+  }
+  // The same order as allocationResults, whatever the database's collation.
+  return out.sort((a, b) => (a.pupilId < b.pupilId ? -1 : a.pupilId > b.pupilId ? 1 : 0));
 }

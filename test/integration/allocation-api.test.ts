@@ -5,6 +5,7 @@ import { apiGet, apiUser, expectApiError } from '../support/api.ts';
 import { book, worldSlot } from '../support/bookings.ts';
 import { putWishes, type RoundWorld } from '../support/rounds.ts';
 import { allocationWorld, apiAllocate, apiCommit, bookBeforeRound, outsideSchool } from '../support/allocation.ts';
+import { allocationSummaries } from '../../src/scheduler/allocation.service.ts';
 import { toDbInstant } from '../../src/time/stockholm.ts';
 
 /** POST …/commit with a JSON body. */
@@ -150,6 +151,10 @@ describe('the allocation API, for a pupil booked into the round by hand', () => 
     expect(others).toContainEqual(expect.objectContaining({ placementId: a, rank: 1, outcome: 'placed' }));
     expect(others).toContainEqual(expect.objectContaining({ placementId: null, rank: null, outcome: 'unplaced' }));
     expect(res.body.metrics).toMatchObject({ pupils: 3, placed: 1, unplaced: 1, alreadyBooked: 1 });
+    // Read a page at a time (two rows here, thousands in the app), the answer is the same, in pupil id order.
+    const paged = await allocationSummaries(ctx.db, res.body.id, 2);
+    expect(paged).toEqual([...res.body.results].sort((x: { pupilId: string }, y: { pupilId: string }) => (x.pupilId < y.pupilId ? -1 : 1)));
+    expect(res.body.results).toEqual(paged);
     // Committing books the placed pupil only: the one booked by hand keeps their booking.
     expect((await apiCommit(ctx, world.round.id, res.body.id, world.networkCoordinator.token)).body).toMatchObject({ bookings: 1 });
     const bookings = await ctx.db.selectFrom('bookings').select('slot_id').where('pupil_id', '=', booked!.id).where('status', '=', 'confirmed').execute();

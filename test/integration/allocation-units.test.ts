@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { inputFingerprint, type AllocationInput } from '../../src/scheduler/allocation-input.ts';
 import { placeLeftover } from '../../src/scheduler/allocation-leftover.ts';
-import { runAllocationJob, type AllocationJob } from '../../src/scheduler/allocation-run.ts';
+import { runAllocationJob, solveAllocation, type AllocationJob, type SolveJob } from '../../src/scheduler/allocation-run.ts';
 import { runInWorker } from '../../src/scheduler/allocation-runner.ts';
 import type { Placement } from '../../src/scheduler/placements.ts';
 import { solve } from '../../src/scheduler/solver.ts';
@@ -12,8 +12,42 @@ import { toDbInstant } from '../../src/time/stockholm.ts';
 
 // The allocation's pure parts: the worker, the pass for pupils without wishes, the fingerprint.
 
+/** A placement of one slot on 6 April 2027, for åk 8. */
+const placement = (id: string, freeSeats: number): Placement => ({
+  id,
+  kind: 'slot',
+  slotIds: [id],
+  times: [{ startsAt: '2027-04-06T06:00:00.000Z', endsAt: '2027-04-06T10:00:00.000Z' }],
+  companyId: 'c',
+  companyName: 'C',
+  siteName: 'S',
+  municipality: 'M',
+  format: 'shadow_day',
+  grades: ['8'],
+  capacity: 4,
+  freeSeats,
+  hosts: [],
+});
+const input = (over: Partial<AllocationInput> = {}): AllocationInput => {
+  const placements = [placement('p1', 4), placement('p2', 2)];
+  return {
+    round: { id: 'r', grades: ['8'], schools: [{ schoolId: 's', schoolName: 'S', from: '2027-04-05', to: '2027-04-09' }] },
+    settings: { placeWithoutWishes: false, schoolShareCaps: false },
+    placements,
+    bySchool: new Map([['s', placements]]),
+    pupils: [
+      { id: 'u1', schoolId: 's', grade: '8' },
+      { id: 'u2', schoolId: 's', grade: '8' },
+    ],
+    wishes: new Map([['u1', ['p1', 'p2']]]),
+    bookedByHand: new Map(),
+    clashes: new Map([['u2', new Set(['p1', 'p2'])]]),
+    ...over,
+  };
+};
+
 describe('the allocation worker', () => {
-  const job: AllocationJob = {
+  const solveJob: SolveJob = {
     pupils: [
       { school: 'a', wishes: [0, 1] },
       { school: 'b', wishes: [0] },
@@ -25,15 +59,24 @@ describe('the allocation worker', () => {
     leftover: [[2], [0, 2]],
   };
 
-  it('gives the same outcome in a worker thread as in place', async () => {
+  it('gives the same outcome in a worker thread as in place: the fingerprint, the metrics and the rows to store', async () => {
+    const job: AllocationJob = { input: input({ settings: { placeWithoutWishes: true, schoolShareCaps: false } }), seed: 11 };
     const stages: string[] = [];
     const outcome = await runInWorker(job, (stage) => stages.push(stage));
     expect(outcome).toEqual(runAllocationJob(job));
-    expect(stages).toEqual(['solving', 'explaining', 'leftover']);
+    expect(stages).toEqual(['planning', 'solving', 'explaining', 'leftover', 'results']);
+    expect(outcome.inputHash).toBe(inputFingerprint(job.input));
+    // u1 gets their first wish; u2 (no wishes, a clash with both) gets nothing.
+    expect(outcome.rows.map((r) => [r.pupil_id, r.placement_id, r.rank, r.outcome])).toEqual([
+      ['u1', 'p1', 1, 'placed'],
+      ['u2', null, null, 'no_eligible_placement'],
+    ]);
+    expect(JSON.parse(outcome.rows[0]!.explanation)).toEqual({ code: 'placed', wishes: [] });
+    expect(outcome.metrics).toMatchObject({ pupils: 2, placed: 1, unplaced: 1, byRank: [1, 0], seed: 11, certificate: 'holds' });
   });
 
   it('places pupils without wishes only in the seats the others left', () => {
-    const outcome = runAllocationJob(job);
+    const outcome = solveAllocation(solveJob);
     const used = outcome.placement.filter((j) => j === 2).length + outcome.leftover.filter((j) => j === 2).length;
     expect(used).toBeLessThanOrEqual(2);
     expect(outcome.leftover).toContain(2);
@@ -73,39 +116,6 @@ describe('placing pupils without wishes', () => {
 });
 
 describe("the fingerprint of what a run read", () => {
-  const placement = (id: string, freeSeats: number): Placement => ({
-    id,
-    kind: 'slot',
-    slotIds: [id],
-    times: [{ startsAt: '2027-04-06T06:00:00.000Z', endsAt: '2027-04-06T10:00:00.000Z' }],
-    companyId: 'c',
-    companyName: 'C',
-    siteName: 'S',
-    municipality: 'M',
-    format: 'shadow_day',
-    grades: ['8'],
-    capacity: 4,
-    freeSeats,
-    hosts: [],
-  });
-  const input = (over: Partial<AllocationInput> = {}): AllocationInput => {
-    const placements = [placement('p1', 4), placement('p2', 2)];
-    return {
-      round: { id: 'r', grades: ['8'], schools: [{ schoolId: 's', schoolName: 'S', from: '2027-04-05', to: '2027-04-09' }] },
-      settings: { placeWithoutWishes: false, schoolShareCaps: false },
-      placements,
-      bySchool: new Map([['s', placements]]),
-      pupils: [
-        { id: 'u1', schoolId: 's', grade: '8' },
-        { id: 'u2', schoolId: 's', grade: '8' },
-      ],
-      wishes: new Map([['u1', ['p1', 'p2']]]),
-      bookedByHand: new Map(),
-      clashes: new Map([['u2', new Set(['p1', 'p2'])]]),
-      ...over,
-    };
-  };
-
   it('is the same for the same state, in whatever order it was read', () => {
     const reordered = input({ placements: [placement('p2', 2), placement('p1', 4)], clashes: new Map([['u2', new Set(['p2', 'p1'])]]) });
     expect(inputFingerprint(reordered)).toBe(inputFingerprint(input()));
