@@ -11,9 +11,9 @@ import { TERM_WEEKS, termYear } from './term.ts';
 /**
  * A round in Skaraborg whose wish window is open at the demo's "now": Skogslundsskolan and
  * Kullens skola, each with its own prao week after the window closes. Most of Skogslund's
- * pupils have ranked their wishes (a few very popular places, as in real life), some have not,
- * (entered by the pupils themselves, through their links), so the coordinator can preview an allocation at once (choosing to run it before the window
- * closes) and a pupil can open their link and rank wishes.
+ * pupils have ranked their wishes themselves, through their links (a few very popular places,
+ * as in real life); some have not. So the coordinator can preview an allocation at once
+ * (choosing to run it before the window closes) and a pupil can open their link and rank wishes.
  */
 const COORDINATOR = 'samordnare.skaraborg@teknikprao.example';
 const SCHOOLS = ['Skogslundsskolan', 'Kullens skola'];
