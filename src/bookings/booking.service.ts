@@ -10,7 +10,7 @@ import { newBookingRow, toBooking, type Booking, type BookingActor } from './boo
 import * as repo from './bookings.repository.ts';
 import { rethrowAsBookingError } from './constraints.ts';
 import { nameable, sendNotices, type NotifyDeps } from './notifications.ts';
-import { roundHoldReason } from '../scheduler/round-holds.ts';
+import { holdOn, holdText, roundHolds, type RoundHold } from '../scheduler/round-holds.ts';
 
 export { cancelBooking, cancelBookingsOfCancelledSlots, cancelLiveBookingsOfPupils, promoteWaitlisted } from './cancellation.service.ts';
 export type { Booking, BookingActor } from './booking.ts';
@@ -30,7 +30,10 @@ export const MAX_GROUP = 200;
 /** The actor of a request: the signed-in user, and whether it came through a page or the API. */
 export const actorOf = (user: SessionUser, via: 'ui' | 'api', ip: string | null): BookingActor => ({ userId: user.id, role: user.role, via, ip });
 
-/** Why a slot cannot be booked now, or null when it can; `held` is a round's hold on it, if any (round-holds.ts). */
+/**
+ * Why a slot cannot be booked now, or null when it can; `held` is a round's hold on it, if any
+ * (round-holds.ts: pages pass it; bookPupils checks holds per pupil, as they depend on the grade).
+ */
 export function closedReason(slot: repo.LockedSlot, now: DateTime, locale: Locale, held: string | null = null): string | null {
   const t = translator(locale);
   const nowIso = toDbInstant(now);
@@ -44,12 +47,13 @@ export function closedReason(slot: repo.LockedSlot, now: DateTime, locale: Local
 }
 
 interface Problem {
-  code: 'not_eligible' | 'already_booked' | 'pupil_overlap';
+  code: 'slot_not_open' | 'not_eligible' | 'already_booked' | 'pupil_overlap';
   key: MessageKey;
   params: Params;
 }
 
-const PRIORITY: Problem['code'][] = ['not_eligible', 'already_booked', 'pupil_overlap'];
+// A round's hold comes first: it closes the slot for the pupil, as closedReason does for everyone.
+const PRIORITY: Problem['code'][] = ['slot_not_open', 'not_eligible', 'already_booked', 'pupil_overlap'];
 
 /**
  * Books pupils of the counsellor's school into a slot: all of them, or none (a group booking
@@ -67,8 +71,10 @@ export async function bookPupils(db: Db, deps: BookingDeps, user: SessionUser, a
   const slot = await repo.lockSlot(db, request.slotId);
   if (!slot || slot.published_at === null) throw notFound();
   if (!(await repo.schoolWorksWithCompany(db, user.schoolId, slot.company_id))) throw notFound();
-  const why = closedReason(slot, now, locale, await roundHoldReason(db, slot, user.schoolId, now, locale));
+  const why = closedReason(slot, now, locale);
   if (why) throw new AppError('slot_not_open', { params: { why } });
+  // A round holds the slot only for pupils it may place there (its grades): asked once, checked per pupil.
+  const holds = await roundHolds(db, slot, user.schoolId, now);
 
   const pupils = await repo.lockPupils(db, pupilIds);
   if (pupils.length !== pupilIds.length) throw notFound();
@@ -77,8 +83,8 @@ export async function bookPupils(db: Db, deps: BookingDeps, user: SessionUser, a
 
   const byId = new Map(pupils.map((p) => [p.id, p]));
   const ordered = pupilIds.map((id) => byId.get(id)!);
-  const problems = await problemsOf(db, slot, ordered, t, locale);
-  if (problems.size > 0) throw groupError(problems);
+  const problems = await problemsOf(db, slot, ordered, holds, t, locale);
+  if (problems.size > 0) throw groupError(problems, t);
 
   const left = slot.capacity - slot.booked_count;
   if (ordered.length > left && !request.waitlist) throw new AppError('slot_full', { params: { left: Math.max(0, left), count: ordered.length } });
@@ -105,8 +111,8 @@ export async function bookPupils(db: Db, deps: BookingDeps, user: SessionUser, a
   return created.map(toBooking);
 }
 
-/** Each pupil's first problem with this slot: grade, a booking already here, or a clash elsewhere. */
-async function problemsOf(db: Db, slot: repo.LockedSlot, pupils: repo.PupilRow[], t: Translate, locale: Locale): Promise<Map<string, Problem>> {
+/** Each pupil's first problem with this slot: a round's hold, grade, a booking already here, or a clash elsewhere. */
+async function problemsOf(db: Db, slot: repo.LockedSlot, pupils: repo.PupilRow[], holds: RoundHold[], t: Translate, locale: Locale): Promise<Map<string, Problem>> {
   const grades = await repo.gradesOfSlot(db, slot.id);
   const ids = pupils.map((p) => p.id);
   const already = new Set((await repo.liveBookingsInSlot(db, slot.id, ids)).map((b) => b.pupil_id));
@@ -116,7 +122,10 @@ async function problemsOf(db: Db, slot: repo.LockedSlot, pupils: repo.PupilRow[]
     // The counsellor's own school: pupils are named.
     const pupil = pupilName(nameable(p), 'school', '', t);
     const clash = clashes.find((c) => c.pupil_id === p.id);
-    if (!grades.includes(p.grade)) {
+    const hold = holdOn(holds, p.grade);
+    if (hold) {
+      problems.set(p.id, { code: 'slot_not_open', key: 'rounds.problem_held', params: { pupil, why: holdText(hold, locale) } });
+    } else if (!grades.includes(p.grade)) {
       problems.set(p.id, { code: 'not_eligible', key: 'bookings.problem_grade', params: { pupil, grade: gradeName(p.grade, t), grades: grades.map((g) => gradeName(g, t)).join(', ') } });
     } else if (already.has(p.id)) {
       problems.set(p.id, { code: 'already_booked', key: 'bookings.problem_already', params: { pupil } });
@@ -129,11 +138,16 @@ async function problemsOf(db: Db, slot: repo.LockedSlot, pupils: repo.PupilRow[]
 
 const gradeName = (grade: string, t: Translate) => t(`slots.grade_${grade}` as MessageKey);
 
-/** One error for the group: the most basic problem's code, naming its pupil, and every pupil's problem as a field. */
-function groupError(problems: Map<string, Problem>): AppError {
+/**
+ * One error for the group: the most basic problem's code, naming its pupil, and every pupil's
+ * problem as a field. A round's hold names every held pupil: the others could be booked.
+ */
+function groupError(problems: Map<string, Problem>, t: Translate): AppError {
   const all = [...problems.values()];
   const first = PRIORITY.map((code) => all.find((p) => p.code === code)).find((p) => p !== undefined)!;
   const fields: FieldProblems = {};
   for (const [pupilId, p] of problems) fields[pupilId] = { key: p.key, params: p.params };
-  return new AppError(first.code, { params: first.params, fields });
+  if (first.code !== 'slot_not_open') return new AppError(first.code, { params: first.params, fields });
+  const held = all.filter((p) => p.code === 'slot_not_open').map((p) => String(p.params.pupil));
+  return new AppError('slot_not_open', { params: { why: `${String(first.params.why)} ${t('rounds.held_pupils', { pupils: held.join(', ') })}` }, fields });
 }

@@ -3,6 +3,7 @@ import type { Db } from '../db/database.ts';
 import type { CancelParty } from '../db/types.ts';
 import type { SessionUser } from '../http/context.ts';
 import { AppError, forbidden, notFound } from '../http/errors.ts';
+import { holdOn, roundHolds, type RoundHold } from '../scheduler/round-holds.ts';
 import { fromDbInstant, toDbInstant } from '../time/stockholm.ts';
 import { recordChanges, type BookingChange } from './audit.ts';
 import { toBooking, type Booking, type BookingActor } from './booking.ts';
@@ -65,8 +66,10 @@ async function cancelRow(db: Db, row: repo.BookingRow, how: How, now: DateTime, 
 
 /**
  * Fills the slot's free seats from its waitlist, first come first served, skipping pupils who
- * meanwhile got a clashing booking or who no longer fit the grades. The caller holds the slot's
- * lock. Adds the counsellors' and the company's notices to `notices`.
+ * meanwhile got a clashing booking, who no longer fit the grades, or whom a round holds (its
+ * wishes are open: the seat is the round's to give, as bookPupils refuses them too). Skipped
+ * pupils keep their place in the queue. The caller holds the slot's lock. Adds the counsellors'
+ * and the company's notices to `notices`.
  */
 export async function promoteWaitlisted(db: Db, actor: BookingActor, slotId: string, now: DateTime, notices: Notice[]): Promise<Booking[]> {
   const slot = await repo.lockSlot(db, slotId);
@@ -78,10 +81,13 @@ export async function promoteWaitlisted(db: Db, actor: BookingActor, slotId: str
   const waitlist = await repo.waitlistOf(db, slotId);
   // Lock them all at once, in id order like every other booking, so two changes never wait on each other in a circle.
   const pupils = new Map((await repo.lockPupils(db, waitlist.map((w) => w.pupil_id))).map((p) => [p.id, p]));
+  const holds = new Map<string, RoundHold[]>();
   for (const waiting of waitlist) {
     if (left <= 0) break;
     const pupil = pupils.get(waiting.pupil_id);
     if (!pupil || !grades.includes(pupil.grade)) continue;
+    if (!holds.has(pupil.school_id)) holds.set(pupil.school_id, await roundHolds(db, slot, pupil.school_id, now));
+    if (holdOn(holds.get(pupil.school_id)!, pupil.grade)) continue;
     // The slot's own time, not the booking's copy: the slot may have moved since the pupil queued.
     if ((await repo.confirmedClashes(db, [pupil.id], slot.starts_at, slot.ends_at, slotId)).length > 0) continue;
     const at = toDbInstant(now);

@@ -11,7 +11,7 @@ import { getVisibleSlot } from '../slots/slots.service.ts';
 import { slotView } from '../slots/slots.view.ts';
 import { formatDate, formatDateTime, formatRange, fromDbInstant, toDbInstant, ZONE } from '../time/stockholm.ts';
 import { closedReason } from './booking.service.ts';
-import { roundHoldReason } from '../scheduler/round-holds.ts';
+import { holdOn, holdText, roundHolds, type RoundHold } from '../scheduler/round-holds.ts';
 import { isLate } from './cancellation.service.ts';
 import * as repo from './bookings.repository.ts';
 
@@ -44,7 +44,7 @@ async function waitlistLength(db: Db, slotId: string): Promise<number> {
 }
 
 /** Why a pupil probably cannot take the slot: a hint only, the engine decides when booking. */
-async function pupilHints(db: Db, slot: { id: string; startsAt: string; endsAt: string; grades: readonly string[] }, pupils: Pupil[], look: Look) {
+async function pupilHints(db: Db, slot: { id: string; startsAt: string; endsAt: string; grades: readonly string[] }, pupils: Pupil[], holds: readonly RoundHold[], look: Look) {
   const { t, locale } = look;
   const ids = pupils.map((p) => p.id);
   const here = new Map((await repo.liveBookingsInSlot(db, slot.id, ids)).map((b) => [b.pupil_id, b.status]));
@@ -53,7 +53,9 @@ async function pupilHints(db: Db, slot: { id: string; startsAt: string; endsAt: 
   const grades = slot.grades.map((g) => gradeName(g, t)).join(', ');
   for (const p of pupils) {
     const clash = clashes.find((c) => c.pupil_id === p.id);
+    const hold = holdOn(holds, p.grade);
     if (!slot.grades.includes(p.grade)) hints.set(p.id, t('school_bookings.hint_grade', { grade: gradeName(p.grade, t), grades }));
+    else if (hold) hints.set(p.id, holdText(hold, locale));
     else if (here.has(p.id)) hints.set(p.id, t(here.get(p.id) === 'waitlisted' ? 'school_bookings.hint_waiting_here' : 'school_bookings.hint_booked_here'));
     else if (clash) hints.set(p.id, t('school_bookings.hint_clash', { clash: `${clash.company_name}, ${formatRange(clash.starts_at, clash.ends_at, locale)}` }));
   }
@@ -67,7 +69,10 @@ export async function bookFormView(db: Db, user: SessionUser, slotId: string, cl
   if (!(await companiesWorkingWith(db, user, [slot.companyId])).has(slot.companyId)) throw notFound();
   const schoolId = user.schoolId!;
   const [row, waiting, classes, pupils] = await Promise.all([repo.slotForBooking(db, slot.id), waitlistLength(db, slot.id), classesOfSchool(db, schoolId), listPupilsOfSchool(db, schoolId, { className })]);
-  const hints = await pupilHints(db, slot, pupils, look);
+  // A round holds the slot for pupils in its grades: for all who may take it, the form is closed; else those pupils get the reason.
+  const holds = row ? await roundHolds(db, row, schoolId, now) : [];
+  const heldForAll = holds.length > 0 && slot.grades.every((g) => holdOn(holds, g) !== null);
+  const hints = await pupilHints(db, slot, pupils, holds, look);
   const errors = localiseFields(t, state.fields);
   const checked = new Set(checkedIds(state.values ?? {}));
   const groups = new Map<string, { id: string; name: string; checked: boolean; hint: string | null; error: string | null }[]>();
@@ -82,7 +87,7 @@ export async function bookFormView(db: Db, user: SessionUser, slotId: string, cl
     slot: slotView(slot, t, locale),
     seats: t('school_bookings.seats', { left: slot.seatsLeft, capacity: slot.capacity }),
     waitlist: waiting === 0 ? t('school_bookings.waitlist_none') : waiting === 1 ? t('school_bookings.waitlist_one') : t('school_bookings.waitlist_many', { count: waiting }),
-    closed: closedReason(row, now, locale, await roundHoldReason(db, row, schoolId, now, locale)),
+    closed: closedReason(row, now, locale, heldForAll ? holdText(holds[0]!, locale) : null),
     className: className ?? '',
     classOptions: [{ value: '', label: t('school_bookings.all_classes') }, ...classes.map((c) => ({ value: c.className, label: c.className }))],
     hasPupils: classes.length > 0,

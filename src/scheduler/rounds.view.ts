@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import type { Locale, Translate } from '../i18n/index.ts';
 import { formatDeadline, formatDateTime, ZONE } from '../time/stockholm.ts';
 import { roundPhase, type Round, type RoundSchool } from './round.ts';
+import { freeBookingOpenedUncommitted } from './round-holds.ts';
 import type { SchoolChoice, SchoolInRound } from './rounds.service.ts';
 import { fromField, toField, type Values } from './rounds.form.ts';
 
@@ -47,6 +48,8 @@ export function roundOverviewView(round: Round, schools: readonly SchoolInRound[
     id: round.id,
     name: round.name,
     phase: phaseText(round, look),
+    // The date is a promise to the schools, kept even when the allocation is late: say what that means.
+    warning: freeBookingOpenedUncommitted(round, look.now) ? t('rounds.free_booking_opened_uncommitted', { when: formatDateTime(round.freeBookingOpensAt!, locale) }) : null,
     settings: [
       { label: t('rounds.col_window'), value: windowText(round, look) },
       { label: t('label.grades'), value: gradesText(round.grades, t) },
