@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
+import { plainString } from '../http/fields.ts';
 import type { AppDeps } from '../http/context.ts';
 import { notFound } from '../http/errors.ts';
 import { renderPage } from '../http/render.ts';
@@ -16,8 +17,9 @@ import { wishesTeaser } from '../scheduler/wishes.view.ts';
  * here is kept out of caches, referrers and search engines, and an unknown, revoked or
  * malformed token gets the same kind 404 page (never a 500). Pupils can only look, not change.
  */
-const tokenSchema = z.object({ token: z.string().max(200) });
-const bookingSchema = tokenSchema.extend({ bookingId: z.string().max(100) });
+// plainString: a control character in a link is a link that does not work (PostgreSQL refuses a NUL outright).
+const tokenSchema = z.object({ token: plainString().max(200) });
+const bookingSchema = tokenSchema.extend({ bookingId: plainString().max(100) });
 
 export function keepPrivate(res: Response): void {
   res.set({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer', 'X-Robots-Tag': 'noindex, nofollow' });

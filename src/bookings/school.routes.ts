@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { inTransaction } from '../db/transaction.ts';
 import type { AppDeps } from '../http/context.ts';
 import { AppError, type ErrorCode, type FieldProblems } from '../http/errors.ts';
-import { optionalText } from '../http/fields.ts';
+import { optionalText, plainString } from '../http/fields.ts';
 import { handleForm } from '../http/forms.ts';
 import { formState, redirectAfterPost, renderPage } from '../http/render.ts';
 import type { RouteSpec } from '../http/routes.ts';
@@ -16,7 +16,7 @@ import { bookFormView, bookingDetailView, schoolBookingsView, type BookFormState
 const COUNSELLOR = ['counsellor'] as const;
 
 /** A class filter (?class=8B); anything odd is no filter, never an error. */
-const className = z.string().trim().min(1).max(40).optional().catch(undefined);
+const className = plainString().trim().min(1).max(40).optional().catch(undefined);
 const classQuerySchema = z.object({ class: className });
 
 const bookSchema = z.object({

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { isMessageKey, type Translate } from '../i18n/index.ts';
 import { AppError, type FieldProblem, type FieldProblems } from './errors.ts';
+import { hasControlChars } from './fields.ts';
 
 /**
  * Turns zod issues into one problem per field (the first wins), as message keys. Schemas may
@@ -50,12 +51,67 @@ function problemFor(issue: z.core.$ZodIssue): FieldProblem {
   }
 }
 
+/** At most this many fields are named for control characters: enough to fix them, not a flood. */
+const MAX_CONTROL_PROBLEMS = 20;
+
+/**
+ * Every string in the input, and every name of a field, that holds a control character
+ * (see `hasControlChars`), as a problem at its path. The schemas refuse them too, but this
+ * also covers fields a schema ignores or reads as a plain string, so no such value ever
+ * reaches the database (PostgreSQL refuses a NUL with an error). Walked without recursion:
+ * a JSON body may be nested thousands deep.
+ */
+export function controlCharProblems(input: unknown): FieldProblems {
+  const fields: FieldProblems = Object.create(null);
+  let found = 0;
+  // Each entry links to its parent, so a deep path is spelled out only when it is reported.
+  type Entry = { value: unknown; key: string | null; parent: Entry | null };
+  const report = (entry: Entry) => {
+    const path: string[] = [];
+    for (let e: Entry | null = entry; e?.key != null; e = e.parent) path.push(e.key);
+    fields[path.length > 0 ? path.reverse().join('.') : '_'] = { key: 'field.control_chars' };
+    found++;
+  };
+  const stack: Entry[] = [{ value: input, key: null, parent: null }];
+  while (stack.length > 0 && found < MAX_CONTROL_PROBLEMS) {
+    const entry = stack.pop()!;
+    const { value } = entry;
+    if (typeof value === 'string') {
+      if (hasControlChars(value)) report(entry);
+    } else if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], key: String(i), parent: entry });
+    } else if (isPlainObject(value)) {
+      for (const [key, inner] of Object.entries(value).reverse()) {
+        const child = { value: inner, key, parent: entry };
+        if (hasControlChars(key)) report(child);
+        else stack.push(child);
+      }
+    }
+  }
+  return fields;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** Throws validation_failed when the input holds control characters (for input read without `parseInput`). */
+export function refuseControlChars(input: unknown): void {
+  const fields = controlCharProblems(input);
+  if (Object.keys(fields).length > 0) throw new AppError('validation_failed', { fields });
+}
+
 /** Parses input or throws validation_failed with every field's problem. */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   // reportInput: tells a missing field (undefined) from one of the wrong type.
   const result = schema.safeParse(input, { reportInput: true });
-  if (!result.success) throw new AppError('validation_failed', { fields: fieldProblems(result.error) });
-  return result.data;
+  const control = controlCharProblems(input);
+  if (result.success && Object.keys(control).length === 0) return result.data;
+  // A control character is the problem with its field, whatever else the schema says about it.
+  const fields = result.success ? control : Object.assign(fieldProblems(result.error), control);
+  throw new AppError('validation_failed', { fields });
 }
 
 /** A label for a field in the user's language, e.g. "E-postadress"; the field name when none. */
@@ -64,13 +120,24 @@ export function fieldLabel(t: Translate, field: string): string {
   return isMessageKey(key) ? t(key) : field;
 }
 
-/** Localised messages per field: { email: "Skriv en riktig e-postadress i e-postadress, …" }. */
+/** A field's name as sent, with any control character in it shown as a replacement mark. */
+const shownName = (field: string): string => field.replace(/[\u0000-\u001F\u007F]/g, '\uFFFD');
+
+/**
+ * Localised messages per field: { email: "Skriv en riktig e-postadress i e-postadress, …" }.
+ * A labelled field is named by its label, as a word in the sentence ("Fyll i namn."); one
+ * without a label exactly as it was sent, as "fältet schools.0.schoolId" ("Fyll i fältet
+ * schools.0.schoolId."). Messages that already say "Fältet" take {fieldName}: the label or the name.
+ */
 export function localiseFields(t: Translate, fields: FieldProblems | undefined): Record<string, string> {
   const out: Record<string, string> = Object.create(null);
   for (const [field, problem] of Object.entries(fields ?? {})) {
-    const label = fieldLabel(t, field);
+    const labelKey = `label.${field}`;
+    const labelled = isMessageKey(labelKey);
+    const fieldName = labelled ? t(labelKey).toLocaleLowerCase() : shownName(field);
+    const label = labelled ? fieldName : t('field.unnamed', { fieldName });
     const reason = problem.reason ? t(problem.reason, problem.params) : '';
-    const message = t(problem.key, { field: label.toLocaleLowerCase(), reason, ...problem.params });
+    const message = t(problem.key, { field: label, fieldName, reason, ...problem.params });
     out[field] = message.charAt(0).toLocaleUpperCase() + message.slice(1);
   }
   return out;

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { optionalText, text } from '../http/fields.ts';
+import { idString, optionalText, text } from '../http/fields.ts';
 
 
-export const idSchema = z.string().trim().min(1).max(64);
+export const idSchema = idString();
 export const idParamSchema = z.object({ id: idSchema });
 
 export const createNetworkSchema = z.object({ name: text(120), region: text(120) }).strict();

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { text } from '../http/fields.ts';
+import { plainString, text } from '../http/fields.ts';
 import { GRADES, type Grade } from '../slots/minors.ts';
 
 export { GRADES, type Grade };
@@ -51,13 +51,13 @@ export type PupilFields = z.output<typeof pupilFieldsSchema>;
 
 /** Filters in a query string; a bad value is ignored rather than failing the page. */
 export const classQuerySchema = z.object({
-  class: z.string().max(40).transform(normaliseClassName).optional().catch(undefined),
+  class: plainString().max(40).transform(normaliseClassName).optional().catch(undefined),
 });
 
 /** End-of-term removal: which classes (or all), and why (shown on cancelled bookings). */
 export const removalQuerySchema = z.object({
   classes: z
-    .union([z.string(), z.array(z.string())])
+    .union([plainString(), z.array(plainString())])
     .optional()
     .transform((v) => [...new Set([v ?? []].flat().map(normaliseClassName).filter(Boolean))].slice(0, 200))
     .catch([]),

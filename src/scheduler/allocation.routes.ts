@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
+import { plainString } from '../http/fields.ts';
 import { actorOf } from '../bookings/booking.service.ts';
 import { inTransaction } from '../db/transaction.ts';
 import type { AppDeps } from '../http/context.ts';
@@ -21,7 +22,7 @@ const COUNSELLOR = ['counsellor'] as const;
 
 const roundParams = z.object({ id: idSchema });
 const runParams = z.object({ id: idSchema, allocationId: idSchema });
-const pupilParams = z.object({ token: z.string().max(200), roundId: z.string().max(100) });
+const pupilParams = z.object({ token: plainString().max(200), roundId: plainString().max(100) });
 
 /** The start form: an optional seed (a whole number), and "run early" while wishes are open. */
 const startSchema = z.object({

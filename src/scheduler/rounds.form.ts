@@ -1,5 +1,6 @@
 import type { DateTime } from 'luxon';
 import { invalidFields, type FieldProblems } from '../http/errors.ts';
+import { controlCharProblems } from '../http/validation.ts';
 import { GRADES, type Grade } from '../slots/minors.ts';
 import { asList } from '../slots/slots.form.ts';
 import { parseInstant } from '../time/local-time.ts';
@@ -40,9 +41,17 @@ function readInstant(body: Body, name: string, required: boolean, problems: Fiel
   }
   if (current !== null && value === localInput(current)) return fromDbInstant(current);
   const parsed = parseInstant(value);
-  if (parsed.ok) return parsed.instant;
-  problems[name] = { key: `slot.time_${parsed.problem}` };
-  return null;
+  if (!parsed.ok) {
+    problems[name] = { key: `slot.time_${parsed.problem}` };
+    return null;
+  }
+  // Stored as ISO text, which sorts as time does only with four-digit years (as instantSchema).
+  const { year } = parsed.instant.toUTC();
+  if (year < 1000 || year > 9999) {
+    problems[name] = { key: 'field.year_range' };
+    return null;
+  }
+  return parsed.instant;
 }
 
 function readSchools(body: Body, choices: readonly SchoolChoice[], problems: FieldProblems): RoundSchoolInput[] {
@@ -79,9 +88,11 @@ function readGrades(body: Body, problems: FieldProblems): Grade[] {
 
 /** The posted form as the service's input, or every problem with it at once (422); `current`: the round being edited. */
 export function readRoundForm(body: Body, choices: readonly SchoolChoice[], current?: Round): RoundInput {
-  const problems: FieldProblems = {};
+  // A control character anywhere is named first (PostgreSQL cannot store a NUL; SQLite's length() stops at one).
+  const problems: FieldProblems = controlCharProblems(body);
   const name = text(body.name);
-  if (!name) problems.name = { key: 'field.required' };
+  if (body.name !== undefined && typeof body.name !== 'string') problems.name ??= { key: 'field.invalid' };
+  else if (!name) problems.name ??= { key: 'field.required' };
   else if (name.length > 120) problems.name = { key: 'field.too_long', params: { max: 120 } };
   const input = {
     name,

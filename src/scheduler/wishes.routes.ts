@@ -1,5 +1,6 @@
 import type { Response } from 'express';
 import { z } from 'zod';
+import { idString, plainString } from '../http/fields.ts';
 import { pupilLinkReader } from '../bookings/pupil-page.routes.ts';
 import { inTransaction } from '../db/transaction.ts';
 import type { AppDeps } from '../http/context.ts';
@@ -17,8 +18,8 @@ import { choicesOfSchool, pupilInRound, setWishes, wishCounts, wishesOf, wishesO
 import * as view from './wishes.view.ts';
 
 const COUNSELLOR = ['counsellor'] as const;
-const id = z.string().trim().min(1).max(64);
-const tokenSchema = z.object({ token: z.string().max(200) });
+const id = idString();
+const tokenSchema = z.object({ token: plainString().max(200) });
 const roundTokenSchema = tokenSchema.extend({ roundId: id });
 const roundParamsSchema = z.object({ id });
 const pupilParamsSchema = z.object({ id, pupilId: id });

@@ -1,23 +1,37 @@
 import { z } from 'zod';
-import { optionalText } from '../http/fields.ts';
+import { idString, optionalText, plainString } from '../http/fields.ts';
 import { parseInstant } from '../time/local-time.ts';
 import { GRADES } from './minors.ts';
 
 export const FORMATS = ['shadow_day', 'half_day', 'group_morning', 'digital'] as const;
 
 
+/**
+ * Instants are stored as UTC ISO text, which sorts as time does only while every year has four
+ * digits: "+275760-09-13T00:00:00.000Z" sorts before "2027-…", so a round or a hold would read
+ * as long past. Years outside 1000–9999 are refused.
+ */
+const STORABLE_YEARS = { min: 1000, max: 9999 } as const;
+
 /** An instant: ISO 8601 with an offset, or a local time read in Europe/Stockholm (never shifted). */
-export const instantSchema = z.string().transform((value, ctx) => {
+export const instantSchema = plainString().transform((value, ctx) => {
   const parsed = parseInstant(value);
-  if (parsed.ok) return parsed.instant;
-  ctx.addIssue({ code: 'custom', message: `slot.time_${parsed.problem}` });
-  return z.NEVER;
+  if (!parsed.ok) {
+    ctx.addIssue({ code: 'custom', message: `slot.time_${parsed.problem}` });
+    return z.NEVER;
+  }
+  const { year } = parsed.instant.toUTC();
+  if (year < STORABLE_YEARS.min || year > STORABLE_YEARS.max) {
+    ctx.addIssue({ code: 'custom', message: 'field.year_range' });
+    return z.NEVER;
+  }
+  return parsed.instant;
 });
 
 /** What a slot is, apart from its time (shared by single slots and series). */
 export const slotFieldsSchema = z.object({
-  storyIds: z.array(z.string().trim().min(1).max(64)).min(1, { message: 'slots.choose_host' }).max(10),
-  siteId: z.string().trim().min(1).max(64).nullish().transform((v) => v ?? null),
+  storyIds: z.array(idString()).min(1, { message: 'slots.choose_host' }).max(10),
+  siteId: idString().nullish().transform((v) => v ?? null),
   format: z.enum(FORMATS, { message: 'field.choose' }).default('shadow_day'),
   capacity: z.coerce.number({ message: 'slots.capacity_range' }).int({ message: 'slots.capacity_range' }).min(1, { message: 'slots.capacity_range' }).max(500, { message: 'slots.capacity_range' }),
   minGroup: z.coerce.number({ message: 'slots.min_group_range' }).int({ message: 'slots.min_group_range' }).min(1, { message: 'slots.min_group_range' }).max(500, { message: 'slots.min_group_range' }).nullish().transform((v) => v ?? null),
@@ -50,13 +64,13 @@ export const cancelSchema = z.object({ reason: optionalText(500) });
 export const catalogueQuerySchema = z.object({
   from: z.iso.date().optional().catch(undefined),
   to: z.iso.date().optional().catch(undefined),
-  field: z.string().max(40).optional().catch(undefined),
-  municipality: z.string().trim().max(80).optional().catch(undefined),
+  field: plainString().max(40).optional().catch(undefined),
+  municipality: plainString().trim().max(80).optional().catch(undefined),
   format: z.enum(FORMATS).optional().catch(undefined),
   grade: z.enum(GRADES).optional().catch(undefined),
   free: z.enum(['1', 'true', 'on']).optional().catch(undefined),
-  q: z.string().trim().max(100).optional().catch(undefined),
-  networkId: z.string().max(64).optional().catch(undefined),
+  q: plainString().trim().max(100).optional().catch(undefined),
+  networkId: plainString().max(64).optional().catch(undefined),
   page: z.coerce.number().int().min(1).max(10_000).default(1).catch(1),
 });
 export type CatalogueQuery = z.output<typeof catalogueQuerySchema>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { optionalText, text } from '../http/fields.ts';
+import { optionalText, plainString, text } from '../http/fields.ts';
 import { FIELD_CODES, PATH_KINDS, PROGRAMME_CODES } from './path.ts';
 
 const year = z.coerce.number().int().min(1940).max(2100);
@@ -39,6 +39,6 @@ export const consentSchema = z.object({ person: text(120) });
 export const libraryFilterSchema = z.object({
   field: z.enum(FIELD_CODES).optional().catch(undefined),
   programme: z.enum(PROGRAMME_CODES).optional().catch(undefined),
-  municipality: z.string().trim().max(80).optional().catch(undefined),
+  municipality: plainString().trim().max(80).optional().catch(undefined),
 });
 export type LibraryFilter = z.output<typeof libraryFilterSchema>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ROLES } from '../db/types.ts';
+import { idString, text } from '../http/fields.ts';
 
 export const emailSchema = z
   .string()
@@ -12,7 +13,7 @@ export const emailSchema = z
 /** At least 10 characters: long beats complicated (NIST SP 800-63B). */
 export const newPasswordSchema = z.string().min(10).max(200);
 
-export const personNameSchema = z.string().trim().min(1).max(120);
+export const personNameSchema = text(120);
 
 export const roleSchema = z.enum(ROLES as [string, ...string[]], { message: 'field.choose' }).transform(
   (v) => v as (typeof ROLES)[number],
@@ -23,7 +24,7 @@ export const createUserSchema = z
     email: emailSchema,
     name: personNameSchema,
     role: roleSchema,
-    organisationId: z.string().trim().min(1).max(64).optional(),
+    organisationId: idString().optional(),
     password: newPasswordSchema,
   })
   .strict();
@@ -36,4 +37,4 @@ export const invitationFormSchema = z.object({
 
 export const acceptInvitationSchema = z.object({ name: personNameSchema, password: newPasswordSchema });
 
-export const apiTokenFormSchema = z.object({ tokenName: z.string().trim().min(1).max(80) });
+export const apiTokenFormSchema = z.object({ tokenName: text(80) });

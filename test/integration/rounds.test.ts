@@ -191,6 +191,21 @@ describe('editing a round', () => {
     expect(saved.schools.map((s) => s.schoolId)).toEqual([world.schools[0]!.school.id]);
   });
 
+  it('names what is wrong with a tampered form: two names, an invisible character, a year with six digits', async () => {
+    const round = await makeRound(ctx, world, null, { name: 'Orörd' });
+    const path = `/network/rounds/${round.id}/edit`;
+    const twice = await post(coordinator, path, roundForm(world, { name: ['Ett', 'Två'] }), path);
+    expect(twice.status).toBe(422);
+    expect(fieldError(twice.text, 'name')).toBe('Namn har fel format.');
+    const nul = await post(coordinator, path, roundForm(world, { name: 'Prao\u0000' }), path);
+    expect(nul.status).toBe(422);
+    expect(fieldError(nul.text, 'name')).toMatch(/^Namn innehåller ett osynligt tecken/);
+    const far = await post(coordinator, path, roundForm(world, { freeBookingOpens: '+275760-09-13T00:00:00Z' }), path);
+    expect(far.status).toBe(422);
+    expect(fieldError(far.text, 'freeBookingOpens')).toMatch(/skriv ett år mellan 1000 och 9999/);
+    expect((await findRound(ctx.db, round.id))!).toMatchObject({ name: 'Orörd', freeBookingOpensAt: null });
+  });
+
   it('refuses fewer wishes than a pupil already has', async () => {
     const round = await makeRound(ctx, world, null, { name: 'Med önskemål' });
     const slots = [await worldSlot(ctx, world, '2027-04-08T08:00', '2027-04-08T12:00'), await worldSlot(ctx, world, '2027-04-09T08:00', '2027-04-09T12:00')];
