@@ -1,20 +1,9 @@
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../src/http/errors.ts';
 import { hasControlChars, optionalText, text } from '../../src/http/fields.ts';
-import { controlCharProblems, localiseFields, parseInput } from '../../src/http/validation.ts';
-import { translator } from '../../src/i18n/index.ts';
+import { controlCharProblems, parseInput } from '../../src/http/validation.ts';
 import { instantSchema } from '../../src/slots/slots.schemas.ts';
-
-function messagesFor(schema: z.ZodType, input: unknown, locale: 'sv' | 'en' = 'sv'): Record<string, string> {
-  try {
-    parseInput(schema, input);
-  } catch (error) {
-    if (error instanceof AppError) return localiseFields(translator(locale), error.fields);
-    throw error;
-  }
-  return {};
-}
+import { messagesFor } from '../support/messages.ts';
 
 describe('control characters', () => {
   it.each([

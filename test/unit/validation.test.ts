@@ -1,23 +1,14 @@
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../src/http/errors.ts';
 import { safeReturnPath } from '../../src/http/render.ts';
 import { allows } from '../../src/http/routes.ts';
-import { localiseFields, parseInput } from '../../src/http/validation.ts';
-import { translator } from '../../src/i18n/index.ts';
+import { parseInput } from '../../src/http/validation.ts';
 import { emailSchema, newPasswordSchema } from '../../src/users/users.schemas.ts';
+import { messagesFor as messagesOf } from '../support/messages.ts';
 
 const schema = z.object({ email: emailSchema, password: newPasswordSchema, name: z.string().trim().min(1).max(5) });
 
-function messagesFor(input: unknown, locale: 'sv' | 'en' = 'sv'): Record<string, string> {
-  try {
-    parseInput(schema, input);
-  } catch (error) {
-    if (error instanceof AppError) return localiseFields(translator(locale), error.fields);
-    throw error;
-  }
-  return {};
-}
+const messagesFor = (input: unknown, locale: 'sv' | 'en' = 'sv') => messagesOf(schema, input, locale);
 
 describe('field messages', () => {
   it('names each wrong field in plain Swedish', () => {
