@@ -8,6 +8,7 @@ import { printDemoSignIns } from './demo/seed.ts';
 import { createLogger } from './logger.ts';
 import { createMailer, deliverDue } from './mail/mail.service.ts';
 import { sendReminders } from './bookings/reminders.ts';
+import { sweepWaitingSeats } from './bookings/waitlist-sweep.ts';
 import { purgeIdempotencyKeys } from './api/idempotency.ts';
 import { systemClock } from './time/clock.ts';
 
@@ -30,12 +31,14 @@ async function main(): Promise<void> {
   const app = createApp({ db: database.db, dialect: database.dialect, config, clock: systemClock, logger, mailer });
 
   // Background work: deliver mail, purge expired sessions and idempotency keys, remind of
-  // bookings two days ahead. Safe with several instances.
+  // bookings two days ahead, give free seats to pupils left waiting (waitlist-sweep.ts). Safe
+  // with several instances.
   const timers = [
     setInterval(() => deliverDue(database.db, mailer, systemClock.now()).catch((err) => logger.error({ err }, 'mail delivery failed')), 15_000),
     setInterval(() => purgeExpired(database.db, systemClock.now()).catch((err) => logger.error({ err }, 'purge failed')), 3_600_000),
     setInterval(() => purgeIdempotencyKeys(database.db, systemClock.now()).catch((err) => logger.error({ err }, 'idempotency purge failed')), 3_600_000),
     setInterval(() => sendReminders(database.db, { mailer, config }, systemClock.now()).catch((err) => logger.error({ err }, 'booking reminders failed')), 900_000),
+    setInterval(() => sweepWaitingSeats(database.db, { mailer, config }, systemClock.now()).catch((err) => logger.error({ err }, 'waitlist sweep failed')), 900_000),
   ];
   timers.forEach((t) => t.unref());
 

@@ -4,7 +4,7 @@ import { authenticate } from '../auth/auth.service.ts';
 import type { AppDeps, SessionUser } from '../http/context.ts';
 import { errorStatus, notFound } from '../http/errors.ts';
 import type { Access, RouteTableEntry } from '../http/routes.ts';
-import { parseInput } from '../http/validation.ts';
+import { parseInput, parseQuery } from '../http/validation.ts';
 import { companiesWorkingWith, createCompany, createNetwork, createSchool, listNetworks } from '../organisations/organisations.service.ts';
 import { idParamSchema } from '../organisations/organisations.schemas.ts';
 import { searchCatalogue } from '../slots/catalogue.ts';
@@ -260,7 +260,7 @@ export function apiRouter(deps: AppDeps, table: RouteTableEntry[]): Router {
   for (const route of routes) {
     router[route.method](route.path, bearerGuard(route.access), async (req, res) => {
       const params = route.params ? parseInput(route.params, req.params) : {};
-      const query = route.query ? parseInput(route.query, req.query) : {};
+      const query = route.query ? parseQuery(route.query, req.query) : {};
       const body = route.body ? parseInput(route.body, jsonBody(req)) : undefined;
       const result = await route.handler({ req, body, params, query, user: req.ctx.user! });
       if (result instanceof ApiReply) res.status(result.status).json(result.body);

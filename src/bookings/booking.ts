@@ -84,3 +84,6 @@ export interface BookingActor {
   via: 'ui' | 'api' | 'system';
   ip: string | null;
 }
+
+/** The system's own changes (the CLI, the background sweep): no user, no address. */
+export const SYSTEM_ACTOR: BookingActor = { userId: null, role: null, via: 'system', ip: null };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { optionalText } from '../http/fields.ts';
+import { optionalText, plainString } from '../http/fields.ts';
 
-const id = z.string({ message: 'field.required' }).trim().min(1, 'field.required').max(64, 'field.invalid');
+const id = plainString().trim().min(1, 'field.required').max(64, 'field.invalid');
 
 export const bookingRequestSchema = z
   .object({

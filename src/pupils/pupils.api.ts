@@ -3,6 +3,7 @@ import type { ApiRoute } from '../api/api.routes.ts';
 import { inTransaction } from '../db/transaction.ts';
 import type { AppDeps } from '../http/context.ts';
 import { forbidden } from '../http/errors.ts';
+import { plainString } from '../http/fields.ts';
 import { idParamSchema } from '../organisations/organisations.schemas.ts';
 import { GENDERS, GRADES, normaliseClassName, pupilFieldsSchema } from './pupils.schemas.ts';
 import { createPupil, getPupil, listPupilsOfSchool, schoolOf, type Pupil } from './pupils.service.ts';
@@ -32,7 +33,7 @@ export const pupilResponseSchema = z.object({
 });
 export const pupilListSchema = z.object({ pupils: z.array(pupilResponseSchema) });
 export const pupilQuerySchema = z.object({
-  className: z.string().max(40).transform(normaliseClassName).optional().catch(undefined).meta({ description: 'Only this class (a bad value is ignored).' }),
+  className: plainString().max(40).transform(normaliseClassName).optional().catch(undefined).meta({ description: 'Only this class (a bad value is ignored).' }),
 });
 
 export function pupilJson(p: Pupil) {

@@ -1,4 +1,5 @@
 import type { DateTime } from 'luxon';
+import { fillWaitingSeats, slotsWithWaitingSeats } from '../bookings/waitlist-sweep.ts';
 import { bookAllocation, type AllocatedSeat, type SchoolSummary } from '../bookings/allocation-booking.ts';
 import type { BookingActor } from '../bookings/booking.ts';
 import { lockSlots } from '../bookings/bookings.repository.ts';
@@ -32,7 +33,7 @@ export interface CommitOptions {
 }
 
 /** The system actor's audit trail entry (the CLI). */
-export const SYSTEM_ACTOR: BookingActor = { userId: null, role: null, via: 'system', ip: null };
+export { SYSTEM_ACTOR } from '../bookings/booking.ts';
 
 /**
  * Commits a ready run: its results become confirmed bookings, all in the caller's ONE
@@ -86,6 +87,9 @@ export async function commitAllocation(trx: Db, deps: NotifyDeps, user: SessionU
     throw error;
   }
   await repo.setRoundCommitted(trx, round.id, allocationId, at);
+  // Pupils the round kept on its slots' waitlists move up into seats left free once its hold is
+  // over (now, when the round has no free-booking date; else the sweep does it on that date).
+  await fillWaitingSeats(trx, deps, actor, await slotsWithWaitingSeats(trx, now, slotIds), now);
   return { id: allocationId, status: 'committed', bookings };
 }
 

@@ -68,10 +68,18 @@ export async function insertResults(db: Db, rows: Insertable<AllocationResultsTa
   for (let i = 0; i < rows.length; i += CHUNK) await db.insertInto('allocation_results').values(rows.slice(i, i + CHUNK)).execute();
 }
 
-export function resultRows(db: Db, allocationId: string, filter: { schoolId?: string; pupilId?: string } = {}): Promise<AllocationResultsTable[]> {
+export interface ResultFilter {
+  schoolId?: string;
+  pupilId?: string;
+  /** Only pupils without a place (neither placed nor booked by hand), at most `limit` of them. */
+  unplaced?: { limit: number };
+}
+
+export function resultRows(db: Db, allocationId: string, filter: ResultFilter = {}): Promise<AllocationResultsTable[]> {
   let query = db.selectFrom('allocation_results').selectAll().where('allocation_id', '=', allocationId);
   if (filter.schoolId) query = query.where('school_id', '=', filter.schoolId);
   if (filter.pupilId) query = query.where('pupil_id', '=', filter.pupilId);
+  if (filter.unplaced) query = query.where('placement_id', 'is', null).where('outcome', '<>', 'already_booked').limit(filter.unplaced.limit);
   return query.orderBy('pupil_id').execute();
 }
 

@@ -200,7 +200,7 @@ export async function allocationsOfRound(db: Db, round: Round, now: DateTime): P
   return (await repo.allocationRowsOfRound(db, round.id)).map((row) => toAllocation(row, effectiveStatus(row, isRunningHere(row.id), now)));
 }
 
-export async function allocationResults(db: Db, allocationId: string, filter: { schoolId?: string; pupilId?: string } = {}): Promise<AllocationResult[]> {
+export async function allocationResults(db: Db, allocationId: string, filter: repo.ResultFilter = {}): Promise<AllocationResult[]> {
   return (await repo.resultRows(db, allocationId, filter)).map(toAllocationResult).sort((a, b) => (a.pupilId < b.pupilId ? -1 : a.pupilId > b.pupilId ? 1 : 0));
 }
 

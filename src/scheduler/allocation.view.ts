@@ -104,8 +104,9 @@ export async function runView(db: Db, round: Round, allocation: Allocation, look
     closeWishes: isWishWindowOpen(round, look.now) ? { hint: t('allocation.close_wishes_hint', { when: formatDateTime(round.wishesCloseAt, locale) }) } : null,
   };
   if (!allocation.metrics || (allocation.status !== 'ready' && allocation.status !== 'committed')) return { ...base, preview: null };
-  const results = (await allocationResults(db, allocation.id)).filter((r) => r.placementId === null && r.outcome !== 'already_booked');
-  const shown = results.slice(0, UNPLACED_SHOWN);
+  // Only the unplaced pupils shown are read: a large round has tens of thousands of results.
+  const shown = await allocationResults(db, allocation.id, { unplaced: { limit: UNPLACED_SHOWN } });
+  const unplacedCount = allocation.metrics.unplaced;
   const pupils = await pupilsByIds(db, shown);
   const labels = await placementLabels(db, placementIdsOf(shown), t, locale);
   const schoolName = new Map(round.schools.map((s) => [s.schoolId, s.schoolName]));
@@ -117,6 +118,6 @@ export async function runView(db: Db, round: Round, allocation: Allocation, look
   });
   return {
     ...base,
-    preview: { seedLine: t('allocation.seed_line', { seed: allocation.seed }), ...metricsView(allocation.metrics, t), unplaced, unplacedMore: results.length > shown.length ? t('allocation.unplaced_more', { count: results.length - shown.length }) : null },
+    preview: { seedLine: t('allocation.seed_line', { seed: allocation.seed }), ...metricsView(allocation.metrics, t), unplaced, unplacedMore: unplacedCount > shown.length ? t('allocation.unplaced_more', { count: unplacedCount - shown.length }) : null },
   };
 }

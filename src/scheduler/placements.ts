@@ -93,8 +93,13 @@ async function gradesAndHosts(db: Db, slotIds: string[]) {
 const SWEDISH = new Intl.Collator('sv');
 const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-/** Has the company's last day to book the slot passed? (A round's allocation is the school's booking.) */
-const bookingClosed = (slot: SlotRow, nowIso: string) => slot.booking_closes_at !== null && slot.booking_closes_at <= nowIso;
+/**
+ * Can the round still place this slot, or series (all its live slots)? None may have begun (a
+ * series half gone is no longer one unit), and none be past its company's last day to book (a
+ * round's allocation is the school's booking). The holds (round-holds.ts) use the same rule.
+ */
+export const stillPlaceable = (slots: readonly { starts_at: string; booking_closes_at: string | null }[], nowIso: string): boolean =>
+  slots.every((s) => s.starts_at > nowIso && (s.booking_closes_at === null || s.booking_closes_at > nowIso));
 
 /**
  * Every placement the network offers from now on: single slots that have not started, and
@@ -114,7 +119,7 @@ export async function networkPlacements(db: Db, networkId: string, now: DateTime
   }
   const placements: Placement[] = [];
   for (const [id, group] of groups) {
-    if (group.some((s) => s.starts_at <= nowIso || bookingClosed(s, nowIso))) continue;
+    if (!stillPlaceable(group, nowIso)) continue;
     const first = group[0]!;
     const gradeSets = group.map((s) => grades.get(s.id) ?? []);
     const seenHosts = new Map(group.flatMap((s) => hosts.get(s.id) ?? []).map((h) => [h.storyId, h]));

@@ -2,7 +2,7 @@ import type { DateTime } from 'luxon';
 import type { Db } from '../db/database.ts';
 import { translator, type Locale } from '../i18n/index.ts';
 import { formatDateTime, toDbInstant } from '../time/stockholm.ts';
-import { datesAsInstants } from './placements.ts';
+import { datesAsInstants, stillPlaceable } from './placements.ts';
 import type { Round } from './round.ts';
 import { roundsOfSchool } from './rounds.repository.ts';
 
@@ -43,17 +43,17 @@ export function freeBookingOpenedUncommitted(round: Pick<Round, 'freeBookingOpen
 }
 
 interface Unit {
-  times: { starts_at: string; ends_at: string }[];
+  times: { starts_at: string; ends_at: string; booking_closes_at: string | null }[];
   /** Grades every slot of the unit takes. */
   grades: string[];
 }
 
 /** The slot as the round sees it: the slot itself, or every live slot of its series (placed as one unit). */
 async function unitOf(db: Db, slotId: string): Promise<Unit> {
-  const own = await db.selectFrom('slots').select(['id', 'series_id', 'starts_at', 'ends_at']).where('id', '=', slotId).executeTakeFirst();
+  const own = await db.selectFrom('slots').select(['id', 'series_id', 'starts_at', 'ends_at', 'booking_closes_at']).where('id', '=', slotId).executeTakeFirst();
   if (!own) return { times: [], grades: [] };
   const slots = own.series_id
-    ? await db.selectFrom('slots').select(['id', 'starts_at', 'ends_at']).where('series_id', '=', own.series_id).where('status', '=', 'published').execute()
+    ? await db.selectFrom('slots').select(['id', 'starts_at', 'ends_at', 'booking_closes_at']).where('series_id', '=', own.series_id).where('status', '=', 'published').execute()
     : [own];
   if (slots.length === 0) return { times: [], grades: [] };
   const rows = await db.selectFrom('slot_grades').select(['slot_id', 'grade']).where('slot_id', 'in', slots.map((s) => s.id)).execute();
@@ -94,9 +94,8 @@ export async function roundHolds(db: Db, slot: HeldSlot, schoolId: string, now: 
   const rounds = (await roundsOfSchool(db, schoolId)).filter((r) => roundHoldsNow(r, now));
   if (rounds.length === 0) return [];
   const unit = await unitOf(db, slot.id);
-  // A series with a slot already begun is no longer one unit: the round never places it (placements.ts), so it holds nothing.
-  const nowIso = toDbInstant(now);
-  if (unit.times.some((t) => t.starts_at <= nowIso)) return [];
+  // What the round can no longer place (a slot begun or past its last day to book, e.g. in a series) it does not hold.
+  if (!stillPlaceable(unit.times, toDbInstant(now))) return [];
   const holds: RoundHold[] = [];
   for (const round of rounds) {
     const grades = round.grades.filter((g) => unit.grades.includes(g));
@@ -111,12 +110,6 @@ export async function roundHolds(db: Db, slot: HeldSlot, schoolId: string, now: 
 /** The hold on a pupil in this grade, if any. */
 export const holdOn = (holds: readonly RoundHold[], grade: string): RoundHold | null => holds.find((h) => h.grades.includes(grade)) ?? null;
 
-/** Is this slot held by a round for this school now (for pupils in `grade`, or in any grade), and until when? */
-export async function roundHold(db: Db, slot: HeldSlot, schoolId: string, now: DateTime, grade?: string): Promise<RoundHold | null> {
-  const holds = await roundHolds(db, slot, schoolId, now);
-  return grade === undefined ? (holds[0] ?? null) : holdOn(holds, grade);
-}
-
 function insideSchoolDates(round: Round, schoolId: string, times: { starts_at: string; ends_at: string }[]): boolean {
   const school = round.schools.find((s) => s.schoolId === schoolId);
   if (!school || times.length === 0) return false;
@@ -129,15 +122,4 @@ export function holdText(hold: RoundHold, locale: Locale): string {
   const t = translator(locale);
   if (hold.until === null) return t('allocation.held_until_commit', { round: hold.roundName });
   return t('allocation.held_until', { round: hold.roundName, when: formatDateTime(hold.until, locale) });
-}
-
-/**
- * The hold as a reason the slot cannot be booked now (for pages that explain before anyone
- * books), or null: held for pupils in any of `grades`, or in any grade when none are given.
- * The booking engine asks per pupil (roundHolds and holdOn).
- */
-export async function roundHoldReason(db: Db, slot: HeldSlot, schoolId: string, now: DateTime, locale: Locale, grades?: readonly string[]): Promise<string | null> {
-  const holds = await roundHolds(db, slot, schoolId, now);
-  const hold = grades === undefined ? holds[0] : holds.find((h) => h.grades.some((g) => grades.includes(g)));
-  return hold ? holdText(hold, locale) : null;
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { AppDeps } from '../http/context.ts';
 import { renderPage } from '../http/render.ts';
 import type { RouteSpec } from '../http/routes.ts';
-import { parseInput } from '../http/validation.ts';
+import { parseInput, parseQuery } from '../http/validation.ts';
 import { getNetwork, listNetworks } from '../organisations/organisations.service.ts';
 import { idSchema } from '../organisations/organisations.schemas.ts';
 import { formatRange } from '../time/stockholm.ts';
@@ -18,7 +18,7 @@ const storyParams = z.object({ id: idSchema });
 
 /** The public story library: the networks (/library), one network's stories (/library/:networkId) and a story (/stories/:id). */
 export function libraryRoutes({ db }: AppDeps): RouteSpec[] {
-  const filterOf = (req: Request) => parseInput(libraryFilterSchema, { field: req.query.field, programme: req.query.programme, municipality: req.query.municipality || undefined });
+  const filterOf = (req: Request) => parseQuery(libraryFilterSchema, { field: req.query.field, programme: req.query.programme, municipality: req.query.municipality || undefined });
 
   return [
     {

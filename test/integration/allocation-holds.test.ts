@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { roundHold } from '../../src/scheduler/round-holds.ts';
+import { roundHolds } from '../../src/scheduler/round-holds.ts';
 import { createTestContext, TEST_NOW, type TestContext } from '../support/app.ts';
 import { expectApiError } from '../support/api.ts';
 import { AppError } from '../../src/http/errors.ts';
@@ -85,7 +85,7 @@ describe("a round's hold on its slots", () => {
   it('says until when a slot is held, for the pages that explain it', async () => {
     const { world, slotId } = await worldWithSlot({ freeBookingOpensAt: '2027-03-20T08:00:00.000Z' });
     const slot = await ctx.db.selectFrom('slots').select(['id', 'company_id', 'starts_at', 'ends_at']).where('id', '=', slotId).executeTakeFirstOrThrow();
-    expect(await roundHold(ctx.db, slot, world.schools[0]!.school.id, ctx.clock.now())).toEqual({ roundId: world.round.id, roundName: 'Prao vt 2027', until: '2027-03-20T08:00:00.000Z', grades: ['8', '9'] });
+    expect(await roundHolds(ctx.db, slot, world.schools[0]!.school.id, ctx.clock.now())).toEqual([{ roundId: world.round.id, roundName: 'Prao vt 2027', until: '2027-03-20T08:00:00.000Z', grades: ['8', '9'] }]);
   });
 
   // ---- the round's grades: it holds only what it may place ----
@@ -140,7 +140,7 @@ describe("a round's hold on its slots", () => {
     }
   });
 
-  it('refuses only the held pupils of a group, naming each of them', async () => {
+  it('refuses a group with held pupils in it, naming each held pupil', async () => {
     const { world, slotId } = await worldWithSlot({ grades: ['8'] });
     const side = world.schools[0]!;
     const [eighth, ninth] = [side.pupils[0]!, await makePupil(ctx.db, side.school.id, { className: '9A' })];

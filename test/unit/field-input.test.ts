@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import { hasControlChars, optionalText, text } from '../../src/http/fields.ts';
-import { controlCharProblems, parseInput } from '../../src/http/validation.ts';
+import { AppError } from '../../src/http/errors.ts';
+import { controlCharProblems, parseInput, parseQuery } from '../../src/http/validation.ts';
 import { instantSchema } from '../../src/slots/slots.schemas.ts';
 import { messagesFor } from '../support/messages.ts';
 
@@ -39,10 +40,28 @@ describe('control characters', () => {
     expect(messagesFor(z.object({}), { 'x\u0000': 'y' })).toEqual({ 'x\u0000': 'Fältet x\uFFFD innehåller ett osynligt tecken som inte går att använda. Skriv texten på nytt.' });
   });
 
-  it('are found at the bottom of a body nested a hundred thousand deep, without running out of stack', () => {
+  it('are found at the bottom of a body nested fifty thousand deep, without running out of stack, named by a short path', () => {
     let body: unknown = '\u0000';
-    for (let i = 0; i < 100_000; i++) body = [body];
-    expect(Object.keys(controlCharProblems(body))).toEqual([Array(100_000).fill('0').join('.')]);
+    for (let i = 0; i < 50_000; i++) body = [body];
+    expect(Object.keys(controlCharProblems(body))).toEqual(['0.0.0.0.….0.0']);
+  });
+
+  it('are looked for among what can hold text only: a million numbers before the string are not visited', () => {
+    const body = { x: [...Array<number>(1_000_000).fill(0), 'a\u0000'] };
+    expect(Object.keys(controlCharProblems(body))).toEqual(['x.1000000']);
+  });
+
+  it('are searched for in at most a hundred thousand values: a body larger than any form is left to its schema beyond that', () => {
+    const body = [...Array<string>(100_000).fill('a'), '\u0000'];
+    expect(controlCharProblems(body)).toEqual({});
+    expect(Object.keys(controlCharProblems(body.slice(99_990)))).toEqual(['10']);
+  });
+
+  it('in a query string, are left to the schema: a value it ignores when bad is ignored, one it reads is refused', () => {
+    const query = z.object({ q: text(20).optional().catch(undefined), page: z.coerce.number().optional() });
+    expect(parseQuery(query, { q: 'x\u0000', utm_source: '\u0001' })).toEqual({ q: undefined });
+    expect(() => parseInput(query, { q: 'x\u0000' })).toThrow(AppError);
+    expect(() => parseQuery(z.object({ q: text(20) }), { q: 'x\u0000' })).toThrow(AppError);
   });
 
   it('are named at most twenty times', () => {
