@@ -61,6 +61,7 @@ export const rounds = defineMessages({
     'rounds.phase_wishes_closed': 'Önskemålen är stängda – dags att fördela',
     'rounds.phase_committed': 'Fördelningen är klar',
     'rounds.phase_free_booking': 'Fördelningen är klar – fri bokning är öppen',
+    'rounds.phase_free_booking_uncommitted': 'Fri bokning är öppen – ingen fördelning blev fastställd',
 
     // the coordinator's pages
     'rounds.list_intro': 'I en praoomgång fördelas praoplatser till många skolors elever på en gång, utifrån elevernas önskemål. Det spelar ingen roll när en elev lämnar sina önskemål.',
@@ -229,6 +230,7 @@ export const rounds = defineMessages({
     'rounds.phase_wishes_closed': 'Wishes are closed – time to allocate',
     'rounds.phase_committed': 'The allocation is done',
     'rounds.phase_free_booking': 'The allocation is done – free booking is open',
+    'rounds.phase_free_booking_uncommitted': 'Free booking is open – no allocation was committed',
 
     'rounds.list_intro': "In a prao round, placements are shared out to many schools' pupils at once, from the pupils' wishes. When a pupil enters their wishes does not matter.",
     'rounds.new_link': 'New round',

@@ -14,7 +14,9 @@ export interface Look {
   now: DateTime;
 }
 
-export const phaseText = (round: Round, { t, now }: Look): string => t(`rounds.phase_${roundPhase(round, now)}`);
+export const phaseText = (round: Round, { t, now }: Look): string =>
+  // The free-booking date is kept even when nobody committed: say so rather than "time to allocate".
+  freeBookingOpenedUncommitted(round, now) ? t('rounds.phase_free_booking_uncommitted') : t(`rounds.phase_${roundPhase(round, now)}`);
 
 export const windowText = (round: Round, { t, locale }: Look): string =>
   t('rounds.window', { from: formatDateTime(round.wishesOpenAt, locale), to: formatDeadline(round.wishesCloseAt, locale) });

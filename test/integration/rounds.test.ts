@@ -142,11 +142,13 @@ describe('the list and the overview', () => {
     await markCommitted(ctx, done.id);
     const waiting = await makeRound(ctx, world, null, { name: 'Väntar på fri bokning', wishesOpenAt: '2027-02-01T06:00:00.000Z', wishesCloseAt: '2027-03-10T06:00:00.000Z', freeBookingOpensAt: '2027-03-20T06:00:00.000Z' });
     await markCommitted(ctx, waiting.id);
+    await makeRound(ctx, world, null, { name: 'Fri utan fördelning', wishesOpenAt: '2027-02-01T06:00:00.000Z', wishesCloseAt: '2027-03-10T06:00:00.000Z', freeBookingOpensAt: '2027-03-15T06:00:00.000Z' });
     const page = await coordinator.get('/network/rounds');
     expect(page.status).toBe(200);
     const item = (name: string) => page.text.slice(page.text.indexOf(name), page.text.indexOf('</li>', page.text.indexOf(name)));
     expect(item('Kommande omgång')).toContain('Önskemål har inte öppnat än');
     expect(item('Stängd omgång')).toContain('Önskemålen är stängda – dags att fördela');
+    expect(item('Fri utan fördelning')).toContain('Fri bokning är öppen – ingen fördelning blev fastställd');
     expect(item('Klar omgång')).toContain('Fördelningen är klar – fri bokning är öppen');
     expect(item('Väntar på fri bokning')).toContain('<dd>Fördelningen är klar</dd>');
     const open = item(`href="/network/rounds/${world.round.id}"`);
