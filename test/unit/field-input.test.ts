@@ -15,8 +15,13 @@ describe('control characters', () => {
     ['a tab', 'a\tb', false],
     ['line breaks', 'a\r\nb\nc', false],
     ['letters outside ASCII', 'Åsa Öberg – 8B', false],
+    ["a word processor's soft line break and page break", 'a\u000Bb\u000Cc', false],
   ])('%s counts as one: %s', (_label, value, expected) => {
     expect(hasControlChars(value)).toBe(expected);
+  });
+
+  it("turn a word processor's soft line break and page break into line breaks in text", () => {
+    expect(z.object({ about: text(50) }).parse({ about: ' Först\u000Bsedan\u000Cslut ' })).toEqual({ about: 'Först\nsedan\nslut' });
   });
 
   it('are refused in required and optional text, with their own message', () => {
