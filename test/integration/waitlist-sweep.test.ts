@@ -19,6 +19,16 @@ afterAll(() => ctx.close());
 /** The background sweep, as the server runs it every 15 minutes (over every slot of the database). */
 const sweep = () => sweepWaitingSeats(ctx.db, { mailer: ctx.mailer, config: ctx.config }, ctx.clock.now());
 
+/** The sweep as it runs at `instant` (the test clock set back afterwards). */
+async function sweepAt(instant: string): Promise<number> {
+  ctx.clock.set(instant);
+  try {
+    return await sweep();
+  } finally {
+    ctx.clock.set(TEST_NOW);
+  }
+}
+
 const statusOf = async (slotId: string, pupilId: string) =>
   (await ctx.db.selectFrom('bookings').select('status').where('slot_id', '=', slotId).where('pupil_id', '=', pupilId).where('status', '<>', 'cancelled').executeTakeFirst())?.status ?? null;
 
@@ -63,23 +73,13 @@ describe('a pupil kept waiting by a round', () => {
     expect(await statusOf(slot, b.id)).toBe('waitlisted');
     await sweep();
     expect(await statusOf(slot, b.id)).toBe('waitlisted');
-    ctx.clock.set('2027-03-20T08:00:00.000Z');
-    try {
-      expect(await sweep()).toBeGreaterThanOrEqual(1);
-    } finally {
-      ctx.clock.set(TEST_NOW);
-    }
+    expect(await sweepAt('2027-03-20T08:00:00.000Z')).toBeGreaterThanOrEqual(1);
     expect(await statusOf(slot, b.id)).toBe('confirmed');
   });
 
   it('moves up in the sweep when free booking opens although nobody committed', async () => {
     const { b, slot } = await waitingBehindAHold({ freeBookingOpensAt: '2027-03-20T07:00:00.000Z' });
-    ctx.clock.set('2027-03-20T08:00:00.000Z');
-    try {
-      expect(await sweep()).toBeGreaterThanOrEqual(1);
-    } finally {
-      ctx.clock.set(TEST_NOW);
-    }
+    expect(await sweepAt('2027-03-20T08:00:00.000Z')).toBeGreaterThanOrEqual(1);
     expect(await statusOf(slot, b.id)).toBe('confirmed');
   });
 
