@@ -7,8 +7,9 @@ import * as slots from '../slots/slots.service.ts';
 import type { SlotFields } from '../slots/slots.schemas.ts';
 import type { BookingActor } from './booking.ts';
 import * as repo from './bookings.repository.ts';
-import { cancelBookingsOfCancelledSlots, promoteWaitlisted } from './cancellation.service.ts';
-import { sendNotices, type Notice, type NotifyDeps } from './notifications.ts';
+import { cancelBookingsOfCancelledSlots } from './cancellation.service.ts';
+import type { NotifyDeps } from './notifications.ts';
+import { fillWaitingSeats } from './waitlist-sweep.ts';
 
 /**
  * What a company's change to its slots means for bookings, in the same transaction: a
@@ -30,12 +31,6 @@ export async function cancelSeriesWithBookings(db: Db, deps: NotifyDeps, user: S
   return count;
 }
 
-async function fillFromWaitlists(db: Db, deps: NotifyDeps, actor: BookingActor, slotIds: string[], now: DateTime): Promise<void> {
-  const notices: Notice[] = [];
-  for (const id of [...slotIds].sort()) await promoteWaitlisted(db, actor, id, now, notices);
-  await sendNotices(db, deps, notices, now);
-}
-
 export async function updateSlotAndFill(db: Db, deps: NotifyDeps, user: SessionUser, actor: BookingActor, slotId: string, fields: SlotFields, occurrence: Occurrence, now: DateTime): Promise<Slot> {
   // Lock first, so the booked count the edit is checked against cannot change under it.
   await repo.lockSlot(db, slotId);
@@ -43,13 +38,13 @@ export async function updateSlotAndFill(db: Db, deps: NotifyDeps, user: SessionU
   // A slot with seats taken cannot move (slots.service), but one with only a waitlist can:
   // its waitlist places move with it, so every check and the database see the real time.
   await repo.moveLiveBookingsWithSlot(db, slotId);
-  await fillFromWaitlists(db, deps, actor, [slotId], now);
+  await fillWaitingSeats(db, deps, actor, [slotId], now);
   return slots.getSlot(db, slotId);
 }
 
 export async function updateSeriesAndFill(db: Db, deps: NotifyDeps, user: SessionUser, actor: BookingActor, seriesId: string, fields: SlotFields, now: DateTime, locale: Locale): Promise<number> {
   await repo.lockSlots(db, (await slots.getSeries(db, user, seriesId)).map((s) => s.id));
   const count = await slots.updateSeries(db, user, seriesId, fields, now, locale);
-  await fillFromWaitlists(db, deps, actor, (await slots.getSeries(db, user, seriesId)).map((s) => s.id), now);
+  await fillWaitingSeats(db, deps, actor, (await slots.getSeries(db, user, seriesId)).map((s) => s.id), now);
   return count;
 }

@@ -35,7 +35,7 @@ export async function slotsWithWaitingSeats(db: Db, now: DateTime, within?: read
   return found.sort();
 }
 
-/** Promotes the waitlists of these slots, in the caller's transaction (slots locked in id order). */
+/** Promotes the waitlists of these slots, in the caller's transaction (slots locked in id order), and mails who moved up. */
 export async function fillWaitingSeats(db: Db, deps: NotifyDeps, actor: BookingActor, slotIds: readonly string[], now: DateTime): Promise<number> {
   const notices: Notice[] = [];
   let promoted = 0;

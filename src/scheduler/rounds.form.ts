@@ -3,7 +3,7 @@ import { invalidFields, type FieldProblems } from '../http/errors.ts';
 import { controlCharProblems } from '../http/validation.ts';
 import { GRADES, type Grade } from '../slots/minors.ts';
 import { asList } from '../slots/slots.form.ts';
-import { parseInstant } from '../time/local-time.ts';
+import { hasStorableYear, parseInstant } from '../time/local-time.ts';
 import { fromDbInstant, ZONE } from '../time/stockholm.ts';
 import { DEFAULT_MAX_WISHES, MAX_WISHES_LIMIT, type Round } from './round.ts';
 import type { SchoolChoice } from './rounds.service.ts';
@@ -45,9 +45,8 @@ function readInstant(body: Body, name: string, required: boolean, problems: Fiel
     problems[name] = { key: `slot.time_${parsed.problem}` };
     return null;
   }
-  // Stored as ISO text, which sorts as time does only with four-digit years (as instantSchema).
-  const { year } = parsed.instant.toUTC();
-  if (year < 1000 || year > 9999) {
+  // As instantSchema: a year that would not sort as stored text.
+  if (!hasStorableYear(parsed.instant)) {
     problems[name] = { key: 'field.year_range' };
     return null;
   }

@@ -1,17 +1,11 @@
 import { z } from 'zod';
 import { idString, optionalText, plainString } from '../http/fields.ts';
-import { parseInstant } from '../time/local-time.ts';
+import { hasStorableYear, parseInstant } from '../time/local-time.ts';
 import { GRADES } from './minors.ts';
 
 export const FORMATS = ['shadow_day', 'half_day', 'group_morning', 'digital'] as const;
 
 
-/**
- * Instants are stored as UTC ISO text, which sorts as time does only while every year has four
- * digits: "+275760-09-13T00:00:00.000Z" sorts before "2027-…", so a round or a hold would read
- * as long past. Years outside 1000–9999 are refused.
- */
-const STORABLE_YEARS = { min: 1000, max: 9999 } as const;
 
 /** An instant: ISO 8601 with an offset, or a local time read in Europe/Stockholm (never shifted). */
 export const instantSchema = plainString().transform((value, ctx) => {
@@ -20,8 +14,8 @@ export const instantSchema = plainString().transform((value, ctx) => {
     ctx.addIssue({ code: 'custom', message: `slot.time_${parsed.problem}` });
     return z.NEVER;
   }
-  const { year } = parsed.instant.toUTC();
-  if (year < STORABLE_YEARS.min || year > STORABLE_YEARS.max) {
+  // Years outside 1000–9999 would sort wrongly as stored text (a round or a hold would read as long past).
+  if (!hasStorableYear(parsed.instant)) {
     ctx.addIssue({ code: 'custom', message: 'field.year_range' });
     return z.NEVER;
   }

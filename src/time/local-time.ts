@@ -31,6 +31,15 @@ export function parseInstant(value: string): ParsedInstant {
   return dt.isValid ? { ok: true, instant: dt.toUTC() } : { ok: false, problem: 'invalid' };
 }
 
+/**
+ * Can the instant be stored? Instants are stored as UTC ISO text, which sorts as time does only
+ * while every year has four digits: "+275760-09-13T00:00:00.000Z" sorts before "2027-…".
+ */
+export function hasStorableYear(instant: DateTime): boolean {
+  const { year } = instant.toUTC();
+  return year >= 1000 && year <= 9999;
+}
+
 /** A local calendar date "2027-03-16" and a time "08:00" in Stockholm, as one instant. */
 export function localDateTime(date: string, time: string): ParsedInstant {
   return parseInstant(`${date}T${time.replace('.', ':')}`);
