@@ -8,11 +8,6 @@ import { allocationWorld, apiAllocate, apiCommit, bookBeforeRound, outsideSchool
 import { allocationSummaries } from '../../src/scheduler/allocation.service.ts';
 import { toDbInstant } from '../../src/time/stockholm.ts';
 
-/** POST …/commit with a JSON body. */
-function apiCommitWith(ctx: TestContext, roundId: string, allocationId: string, body: Record<string, unknown>, token: string) {
-  return supertest(ctx.app).post(`/api/v1/rounds/${roundId}/allocations/${allocationId}/commit`).set('Authorization', `Bearer ${token}`).send(body);
-}
-
 describe('the allocation API', () => {
   let ctx: TestContext;
   let world: RoundWorld;
@@ -178,18 +173,18 @@ describe('committing through the API while the wish window is open', () => {
   it('is refused with wishes_still_open without closeWishes, and with closeWishes: false', async () => {
     const run = await apiAllocate(ctx, world.round.id, { early: true, seed: 1 }, token);
     expectApiError(await apiCommit(ctx, world.round.id, run.body.id, token), 409, 'wishes_still_open');
-    expectApiError(await apiCommitWith(ctx, world.round.id, run.body.id, { closeWishes: false }, token), 409, 'wishes_still_open');
+    expectApiError(await apiCommit(ctx, world.round.id, run.body.id, token, { closeWishes: false }), 409, 'wishes_still_open');
   });
 
   it('names a bad body', async () => {
     const run = await apiAllocate(ctx, world.round.id, { early: true, seed: 1 }, token);
-    expect(expectApiError(await apiCommitWith(ctx, world.round.id, run.body.id, { closeWishes: 'ja' }, token), 422, 'validation_failed')).toHaveProperty('closeWishes');
-    expect(expectApiError(await apiCommitWith(ctx, world.round.id, run.body.id, { close: true }, token), 422, 'validation_failed')).toHaveProperty('close');
+    expect(expectApiError(await apiCommit(ctx, world.round.id, run.body.id, token, { closeWishes: 'ja' }), 422, 'validation_failed')).toHaveProperty('closeWishes');
+    expect(expectApiError(await apiCommit(ctx, world.round.id, run.body.id, token, { close: true }), 422, 'validation_failed')).toHaveProperty('close');
   });
 
   it('closes the wishes now and commits with closeWishes: true', async () => {
     const run = await apiAllocate(ctx, world.round.id, { early: true, seed: 1 }, token);
-    const res = await apiCommitWith(ctx, world.round.id, run.body.id, { closeWishes: true }, token);
+    const res = await apiCommit(ctx, world.round.id, run.body.id, token, { closeWishes: true });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ id: run.body.id, status: 'committed', bookings: 1 });
     const row = await ctx.db.selectFrom('rounds').select('wishes_close_at').where('id', '=', world.round.id).executeTakeFirstOrThrow();

@@ -11,20 +11,9 @@ import { agentOf, putWishes, type RoundWorld } from '../support/rounds.ts';
 import { createTestContext, TEST_NOW, type TestContext } from '../support/app.ts';
 import { apiCancel, book, slotTruth, worldSlot } from '../support/bookings.ts';
 import { makeSeries } from '../support/slots.ts';
-import { allocationWorld, bookBeforeRound, commitRun, reloadRound, resultOf, resultsOf, runAllocation } from '../support/allocation.ts';
+import { allocationWorld, beforeTheRound, bookBeforeRound, commitRun, reloadRound, resultOf, resultsOf, runAllocation } from '../support/allocation.ts';
 
 const wish = (...ids: string[]) => ids.map((id) => ({ id }));
-
-/** Runs `work` while the round does not hold its slots (its wish window moved away for the moment). */
-async function beforeTheRound<T>(ctx: TestContext, world: RoundWorld, work: () => Promise<T>): Promise<T> {
-  const { wishes_open_at, wishes_close_at } = await ctx.db.selectFrom('rounds').select(['wishes_open_at', 'wishes_close_at']).where('id', '=', world.round.id).executeTakeFirstOrThrow();
-  await ctx.db.updateTable('rounds').set({ wishes_open_at: '2030-01-01T00:00:00.000Z', wishes_close_at: '2030-02-01T00:00:00.000Z' }).where('id', '=', world.round.id).execute();
-  try {
-    return await work();
-  } finally {
-    await ctx.db.updateTable('rounds').set({ wishes_open_at, wishes_close_at }).where('id', '=', world.round.id).execute();
-  }
-}
 
 const liveBookings = (ctx: TestContext, slotId: string, pupilId: string) =>
   ctx.db.selectFrom('bookings').selectAll().where('slot_id', '=', slotId).where('pupil_id', '=', pupilId).where('status', '<>', 'cancelled').execute();

@@ -5,7 +5,6 @@ import { actorOf } from '../../src/bookings/booking.service.ts';
 import { inTransaction } from '../../src/db/transaction.ts';
 import { planAllocation, readAllocationInput } from '../../src/scheduler/allocation-input.ts';
 import { solve } from '../../src/scheduler/solver.ts';
-import { commitAllocation } from '../../src/scheduler/allocation-commit.ts';
 import { runAllocationJob, type AllocationJob, type Stage } from '../../src/scheduler/allocation-run.ts';
 import { getAllocation, MAX_RUNS_AT_ONCE, startAllocation, type AllocationDeps } from '../../src/scheduler/allocation.service.ts';
 import { roundPhase } from '../../src/scheduler/round.ts';
@@ -281,13 +280,6 @@ describe('a commit after something changed', () => {
   });
 });
 
-/** Commits as the world's coordinator, asking to close the wish window when it is open. */
-function commitClosing(ctx: TestContext, world: RoundWorld, allocationId: string, closeWishes: boolean) {
-  const user = world.networkCoordinator.user;
-  const deps = { mailer: ctx.mailer, config: ctx.config };
-  return inTransaction(ctx.db, (trx) => commitAllocation(trx, deps, user, actorOf(user, 'ui', null), world.round.id, allocationId, ctx.clock.now(), { closeWishes }));
-}
-
 const OPEN_WINDOW = { wishesCloseAt: '2027-03-31T22:00:00.000Z' };
 
 describe('a commit while the wish window is still open', () => {
@@ -308,7 +300,7 @@ describe('a commit while the wish window is still open', () => {
   it('is refused with wishes_still_open unless the caller asks to close the wishes, and books nothing', async () => {
     const { world, run, a } = await earlyPreview();
     await expect(commitRun(ctx, world, run.id)).rejects.toMatchObject({ code: 'wishes_still_open' });
-    await expect(commitClosing(ctx, world, run.id, false)).rejects.toMatchObject({ code: 'wishes_still_open' });
+    await expect(commitRun(ctx, world, run.id, { closeWishes: false })).rejects.toMatchObject({ code: 'wishes_still_open' });
     expect(await slotTruth(ctx, a)).toMatchObject({ confirmed: 0 });
     const round = (await reloadRound(ctx, world)).round;
     expect(round).toMatchObject({ committedAllocationId: null, wishesCloseAt: OPEN_WINDOW.wishesCloseAt });
@@ -317,7 +309,7 @@ describe('a commit while the wish window is still open', () => {
 
   it('closes the wish window at the moment of the commit when asked to, in the same transaction', async () => {
     const { world, run, a } = await earlyPreview();
-    expect(await commitClosing(ctx, world, run.id, true)).toMatchObject({ status: 'committed', bookings: 2 });
+    expect(await commitRun(ctx, world, run.id, { closeWishes: true })).toMatchObject({ status: 'committed', bookings: 2 });
     expect(await slotTruth(ctx, a)).toMatchObject({ confirmed: 2 });
     const round = (await reloadRound(ctx, world)).round;
     expect(round.wishesCloseAt).toBe(toDbInstant(ctx.clock.now()));
@@ -327,7 +319,7 @@ describe('a commit while the wish window is still open', () => {
   it('also ends a window that has not opened yet, keeping it in order', async () => {
     const { world, run } = await earlyPreview({ wishesOpenAt: '2027-03-20T23:00:00.000Z', wishesCloseAt: '2027-03-31T22:00:00.000Z' } as typeof OPEN_WINDOW);
     await expect(commitRun(ctx, world, run.id)).rejects.toMatchObject({ code: 'wishes_still_open' });
-    await commitClosing(ctx, world, run.id, true);
+    await commitRun(ctx, world, run.id, { closeWishes: true });
     const round = (await reloadRound(ctx, world)).round;
     expect(round.wishesCloseAt).toBe(toDbInstant(ctx.clock.now()));
     expect(round.wishesOpenAt < round.wishesCloseAt).toBe(true);
@@ -336,7 +328,7 @@ describe('a commit while the wish window is still open', () => {
   it('needs nothing more once the window has closed', async () => {
     const world = await allocationWorld(ctx, { pupils: 1 });
     const run = await runAllocation(ctx, world, { seed: 1 });
-    await expect(commitClosing(ctx, world, run.id, false)).resolves.toMatchObject({ status: 'committed' });
+    await expect(commitRun(ctx, world, run.id, { closeWishes: false })).resolves.toMatchObject({ status: 'committed' });
     expect((await reloadRound(ctx, world)).round.wishesCloseAt).toBe('2027-03-15T23:00:00.000Z');
   });
 });

@@ -5,7 +5,7 @@ import { createTestContext, TEST_NOW, type TestContext } from '../support/app.ts
 import { apiCancel, book, worldSlot } from '../support/bookings.ts';
 import { outboxTo } from '../support/flows.ts';
 import { allocationWorld, bookBeforeRound, commitRun, runAllocation } from '../support/allocation.ts';
-import type { RoundOptions, RoundWorld } from '../support/rounds.ts';
+import type { RoundOptions } from '../support/rounds.ts';
 
 // A pupil a round holds is skipped when a seat frees on a waitlist they are first in (the
 // round's seats are its to give). Once the hold is over they must still get the seat.
@@ -39,22 +39,11 @@ async function waitingBehindAHold(round: RoundOptions = {}) {
   const [a, b] = side.pupils;
   const slot = (await worldSlot(ctx, world, '2027-04-06T08:00', '2027-04-06T12:00', { capacity: 1 })).id;
   const [seat] = await bookBeforeRound(ctx, world, side, slot, [a!]);
-  await queueBeforeRound(world, slot);
+  await bookBeforeRound(ctx, world, side, slot, [b!], true);
   expect((await apiCancel(ctx, side, seat!.id)).status).toBe(200);
   // While the round holds the slot, B is not moved up: the seat is the round's.
   expect(await statusOf(slot, b!.id)).toBe('waitlisted');
   return { world, side, b: b!, slot };
-}
-
-async function queueBeforeRound(world: RoundWorld, slotId: string) {
-  const side = world.schools[0]!;
-  const { wishes_open_at, wishes_close_at } = await ctx.db.selectFrom('rounds').select(['wishes_open_at', 'wishes_close_at']).where('id', '=', world.round.id).executeTakeFirstOrThrow();
-  await ctx.db.updateTable('rounds').set({ wishes_open_at: '2030-01-01T00:00:00.000Z', wishes_close_at: '2030-02-01T00:00:00.000Z' }).where('id', '=', world.round.id).execute();
-  try {
-    await book(ctx, side, slotId, [side.pupils[1]!], true);
-  } finally {
-    await ctx.db.updateTable('rounds').set({ wishes_open_at, wishes_close_at }).where('id', '=', world.round.id).execute();
-  }
 }
 
 describe('a pupil kept waiting by a round', () => {

@@ -7,7 +7,7 @@ import { toDbInstant } from '../../src/time/stockholm.ts';
 import type { Pupil } from '../../src/pupils/pupils.service.ts';
 import { inTransaction } from '../../src/db/transaction.ts';
 import { actorOf } from '../../src/bookings/booking.service.ts';
-import { commitAllocation } from '../../src/scheduler/allocation-commit.ts';
+import { commitAllocation, type CommitOptions } from '../../src/scheduler/allocation-commit.ts';
 import { allocationResults, getAllocation, startAllocation, type StartOptions } from '../../src/scheduler/allocation.service.ts';
 import type { AllocationResult } from '../../src/scheduler/allocation.ts';
 import { findRound } from '../../src/scheduler/rounds.repository.ts';
@@ -39,10 +39,10 @@ export async function runAllocation(ctx: TestContext, world: RoundWorld, options
   return (await getAllocation(ctx.db, user, world.round.id, allocation.id, ctx.clock.now())).allocation;
 }
 
-/** Commits a run as the world's network coordinator. */
-export function commitRun(ctx: TestContext, world: RoundWorld, allocationId: string) {
+/** Commits a run as the world's network coordinator (`options`: e.g. close the wish window when it is open). */
+export function commitRun(ctx: TestContext, world: RoundWorld, allocationId: string, options: CommitOptions = {}) {
   const user = world.networkCoordinator.user;
-  return inTransaction(ctx.db, (trx) => commitAllocation(trx, deps(ctx), user, actorOf(user, 'ui', null), world.round.id, allocationId, ctx.clock.now()));
+  return inTransaction(ctx.db, (trx) => commitAllocation(trx, deps(ctx), user, actorOf(user, 'ui', null), world.round.id, allocationId, ctx.clock.now(), options));
 }
 
 export const resultsOf = (ctx: TestContext, allocationId: string) => allocationResults(ctx.db, allocationId);
@@ -59,17 +59,22 @@ export async function reloadRound(ctx: TestContext, world: RoundWorld): Promise<
 }
 
 /**
- * Books pupils by hand while the round does not hold its slots (its wish window moved to the
- * future for the moment): the state a round meets when pupils were booked before it began.
+ * Runs `work` while the round does not hold its slots (its wish window moved to the future for
+ * the moment): the state a round meets when pupils were booked before it began.
  */
-export async function bookBeforeRound(ctx: TestContext, world: RoundWorld, side: SchoolSide, slotId: string, pupils: Pupil[]) {
+export async function beforeTheRound<T>(ctx: TestContext, world: RoundWorld, work: () => Promise<T>): Promise<T> {
   const { wishes_open_at, wishes_close_at } = await ctx.db.selectFrom('rounds').select(['wishes_open_at', 'wishes_close_at']).where('id', '=', world.round.id).executeTakeFirstOrThrow();
   await ctx.db.updateTable('rounds').set({ wishes_open_at: '2030-01-01T00:00:00.000Z', wishes_close_at: '2030-02-01T00:00:00.000Z' }).where('id', '=', world.round.id).execute();
   try {
-    return await book(ctx, side, slotId, pupils);
+    return await work();
   } finally {
     await ctx.db.updateTable('rounds').set({ wishes_open_at, wishes_close_at }).where('id', '=', world.round.id).execute();
   }
+}
+
+/** Books pupils by hand (or onto the waitlist) before the round began. */
+export function bookBeforeRound(ctx: TestContext, world: RoundWorld, side: SchoolSide, slotId: string, pupils: Pupil[], waitlist = false) {
+  return beforeTheRound(ctx, world, () => book(ctx, side, slotId, pupils, waitlist));
 }
 
 /** A school of the network that does not take part in the round, with a counsellor and pupils. */
@@ -86,8 +91,10 @@ export function apiAllocate(ctx: TestContext, roundId: string, body: Record<stri
   return supertest(ctx.app).post(`/api/v1/rounds/${roundId}/allocations`).set('Authorization', `Bearer ${token}`).send(body);
 }
 
-export function apiCommit(ctx: TestContext, roundId: string, allocationId: string, token: string) {
-  return supertest(ctx.app).post(`/api/v1/rounds/${roundId}/allocations/${allocationId}/commit`).set('Authorization', `Bearer ${token}`).send();
+/** POST …/commit as `token`, without a body or with one. */
+export function apiCommit(ctx: TestContext, roundId: string, allocationId: string, token: string, body?: Record<string, unknown>) {
+  const request = supertest(ctx.app).post(`/api/v1/rounds/${roundId}/allocations/${allocationId}/commit`).set('Authorization', `Bearer ${token}`);
+  return body === undefined ? request.send() : request.send(body);
 }
 
 /** Bookings the commit of a run made (its audit events name the run). */
