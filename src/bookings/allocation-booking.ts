@@ -5,7 +5,7 @@ import { isLocale, translator, type Translate } from '../i18n/index.ts';
 import { queueMail } from '../mail/mail.service.ts';
 import { formatRange, toDbInstant } from '../time/stockholm.ts';
 import { recordChanges, type BookingChange } from './audit.ts';
-import { newBookingRow, type BookingActor } from './booking.ts';
+import { newBookingRow, promotionPatch, type BookingActor } from './booking.ts';
 import * as repo from './bookings.repository.ts';
 import type { BookingRow } from './bookings.repository.ts';
 import { bookingConstraintError } from './constraints.ts';
@@ -56,14 +56,14 @@ export async function bookAllocation(db: Db, deps: NotifyDeps, actor: BookingAct
   for (const seat of request.seats) {
     for (const slot of seat.slots) {
       const queued = waiting.get(seatKey(slot.id, seat.pupilId));
-      if (queued) promoted.push({ ...queued, ...promotion(slot, at) });
+      if (queued) promoted.push({ ...queued, ...promotionPatch(slot, at) });
       else rows.push({ ...newBookingRow({ slot, pupilId: seat.pupilId, schoolId: seat.schoolId, bookedBy: actor.userId ?? '', at }, null), booked_by: actor.userId });
     }
   }
   const refuseAsStale = (error: unknown) => {
     throw bookingConstraintError(error) ? new AppError('allocation_stale') : error;
   };
-  for (const row of promoted) await repo.updateBooking(db, row.id, promotion(row, at)).catch(refuseAsStale);
+  for (const row of promoted) await repo.updateBooking(db, row.id, promotionPatch(row, at)).catch(refuseAsStale);
   for (let i = 0; i < rows.length; i += CHUNK) await db.insertInto('bookings').values(rows.slice(i, i + CHUNK)).execute().catch(refuseAsStale);
   const changes = [
     ...promoted.map((row): BookingChange => ({ booking: row, action: 'promoted', from: 'waitlisted', to: 'confirmed', detail })),
@@ -92,19 +92,6 @@ async function waitlistPlacesOf(db: Db, seats: readonly AllocatedSeat[]): Promis
   }
   return found;
 }
-
-/**
- * A waitlist place confirmed as promoteWaitlisted does: the slot's current time, no longer in
- * the queue (no position), waitlisted_at kept as the record of when the pupil joined it.
- */
-const promotion = (slot: { starts_at: string; ends_at: string }, at: string) => ({
-  status: 'confirmed' as const,
-  starts_at: slot.starts_at,
-  ends_at: slot.ends_at,
-  confirmed_at: at,
-  waitlist_position: null,
-  updated_at: at,
-});
 
 const translatorFor = (locale: string): Translate => translator(isLocale(locale) ? locale : 'sv');
 

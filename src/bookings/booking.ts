@@ -85,5 +85,18 @@ export interface BookingActor {
   ip: string | null;
 }
 
+/**
+ * A waitlist place confirmed (by a freed seat or by an allocation): the slot's current time,
+ * out of the queue (no position); waitlisted_at stays as the record of when the pupil joined it.
+ */
+export const promotionPatch = (slot: { starts_at: string; ends_at: string }, at: string) => ({
+  status: 'confirmed' as const,
+  starts_at: slot.starts_at,
+  ends_at: slot.ends_at,
+  confirmed_at: at,
+  waitlist_position: null,
+  updated_at: at,
+});
+
 /** The system's own changes (the CLI, the background sweep): no user, no address. */
 export const SYSTEM_ACTOR: BookingActor = { userId: null, role: null, via: 'system', ip: null };

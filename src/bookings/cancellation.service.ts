@@ -6,7 +6,7 @@ import { AppError, forbidden, notFound } from '../http/errors.ts';
 import { holdOn, roundHolds, type RoundHold } from '../scheduler/round-holds.ts';
 import { fromDbInstant, toDbInstant } from '../time/stockholm.ts';
 import { recordChanges, type BookingChange } from './audit.ts';
-import { toBooking, type Booking, type BookingActor } from './booking.ts';
+import { promotionPatch, toBooking, type Booking, type BookingActor } from './booking.ts';
 import * as repo from './bookings.repository.ts';
 import { rethrowAsBookingError } from './constraints.ts';
 import { sendNotices, type Notice, type NotifyDeps } from './notifications.ts';
@@ -91,8 +91,7 @@ export async function promoteWaitlisted(db: Db, actor: BookingActor, slotId: str
     // The slot's own time, not the booking's copy: the slot may have moved since the pupil queued.
     if ((await repo.confirmedClashes(db, [pupil.id], slot.starts_at, slot.ends_at, slotId)).length > 0) continue;
     const at = toDbInstant(now);
-    // Out of the queue (no position); waitlisted_at stays as the record of when they joined it.
-    const patch = { status: 'confirmed' as const, starts_at: slot.starts_at, ends_at: slot.ends_at, confirmed_at: at, waitlist_position: null, updated_at: at };
+    const patch = promotionPatch(slot, at);
     await repo.updateBooking(db, waiting.id, patch).catch(rethrowAsBookingError);
     promoted.push({ ...waiting, ...patch });
     left--;

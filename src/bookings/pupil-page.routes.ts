@@ -21,7 +21,7 @@ import { wishesTeaser } from '../scheduler/wishes.view.ts';
 const tokenSchema = z.object({ token: plainString().max(200) });
 const bookingSchema = tokenSchema.extend({ bookingId: plainString().max(100) });
 
-export function keepPrivate(res: Response): void {
+function keepPrivate(res: Response): void {
   res.set({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer', 'X-Robots-Tag': 'noindex, nofollow' });
 }
 

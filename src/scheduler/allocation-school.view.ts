@@ -8,8 +8,8 @@ import { outcomeLine, placementIdsOf, placementLabels, placementText, wishLines,
 import { allocationResults } from './allocation.service.ts';
 import type { AllocationResult } from './allocation.ts';
 import { unplacedReasons, type Look } from './allocation.view.ts';
-import { bookingsAgainstRound } from './eligibility.ts';
-import { placementsForPupil, placementsOfRound, type Placement } from './placements.ts';
+import type { Placement } from './placements.ts';
+import { choicesOfSchool } from './wishes.service.ts';
 import { roundPhase, type Round } from './round.ts';
 
 /** What a counsellor and a pupil see of a committed allocation. */
@@ -85,13 +85,12 @@ export async function schoolResultsView(db: Db, round: Round, schoolId: string, 
 
 async function freeForUnplaced(db: Db, round: Round, schoolId: string, unplaced: Pupil[], { t, locale, now }: Look) {
   if (unplaced.length === 0) return [];
-  const { bySchool } = await placementsOfRound(db, round, now);
-  const { bookedByHand, clashes } = await bookingsAgainstRound(db, new Map([[schoolId, bySchool.get(schoolId) ?? []]]), now);
+  const choices = await choicesOfSchool(db, round, schoolId, now);
   // Booked by hand since the commit: no longer without a place.
   return unplaced
-    .filter((p) => !bookedByHand.has(p.id))
+    .filter((p) => !choices.bookedByHand(p.id))
     .map((pupil) => {
-      const fitting = placementsForPupil(bySchool, schoolId, pupil.grade).filter((p) => p.freeSeats > 0 && !clashes.get(pupil.id)?.has(p.id));
+      const fitting = choices.forPupil(pupil).filter((p) => p.freeSeats > 0);
       return {
         name: pupilName(pupil, 'school', '', t),
         className: pupil.className,

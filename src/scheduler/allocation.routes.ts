@@ -9,13 +9,13 @@ import { formState, redirectAfterPost, renderPage } from '../http/render.ts';
 import type { RouteSpec } from '../http/routes.ts';
 import { parseInput } from '../http/validation.ts';
 import { idSchema } from '../organisations/organisations.schemas.ts';
-import { findPupilByLinkToken } from '../pupils/links.ts';
-import type { Pupil } from '../pupils/pupils.service.ts';
+import { pupilLinkReader } from '../bookings/pupil-page.routes.ts';
 import { commitAllocation } from './allocation-commit.ts';
 import { pupilResultView, schoolResultsView } from './allocation-school.view.ts';
 import { allocationsOfRound, getAllocation, MAX_SEED, roundForAllocation, startAllocation } from './allocation.service.ts';
 import { runPath, runsView, runView, type Look } from './allocation.view.ts';
 import { findRound } from './rounds.repository.ts';
+import { pupilInRound } from './wishes.service.ts';
 
 const COORDINATOR = ['network_coordinator'] as const;
 const COUNSELLOR = ['counsellor'] as const;
@@ -38,14 +38,9 @@ const startSchema = z.object({
 /** The commit form: "close the wishes now", shown while the wish window is open. */
 const commitSchema = z.object({ closeWishes: z.string().max(10).optional() });
 
-/** Like the pupil's own page: the link is the credential, so nothing here may be cached or passed on. */
-function keepPrivate(res: Response): void {
-  res.set({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer', 'X-Robots-Tag': 'noindex, nofollow' });
-}
-
 /** Pages: the coordinator's runs, preview and commit; the school's results; the pupil's own result. */
 export function allocationRoutes(deps: AppDeps): RouteSpec[] {
-  const { db, config } = deps;
+  const { db } = deps;
   const lookOf = (req: Request): Look => ({ t: req.ctx.t, locale: req.ctx.locale, now: req.ctx.now });
 
   async function showRuns(res: Response, roundId: string, state: { values?: Record<string, unknown>; fields?: FieldProblems; message?: string } = {}) {
@@ -100,15 +95,9 @@ export function allocationRoutes(deps: AppDeps): RouteSpec[] {
     }
   }
 
-  /** The pupil the link belongs to, or the same "link does not work" page as the pupil's own page. */
-  async function pupilOfLink(req: Request, res: Response): Promise<{ pupil: Pupil; roundId: string } | undefined> {
-    keepPrivate(res);
-    const parsed = pupilParams.safeParse(req.params);
-    const pupil = parsed.success ? await findPupilByLinkToken(db, config.sessionSecret, parsed.data.token) : undefined;
-    if (pupil && parsed.success) return { pupil, roundId: parsed.data.roundId };
-    await renderPage(res, 'bookings/pupil-link-invalid', { title: req.ctx.t('pupil_page.link_invalid_title') }, 404);
-    return undefined;
-  }
+  // The link is the credential: as on the pupil's own page (private headers, the same "link does not work" page).
+  const pupilOfLink = pupilLinkReader(deps);
+
 
   return [
     { method: 'get', path: '/network/rounds/:id/allocations', access: COORDINATOR, handler: (req, res) => showRuns(res, parseInput(roundParams, req.params).id) },
@@ -150,11 +139,11 @@ export function allocationRoutes(deps: AppDeps): RouteSpec[] {
       path: '/p/:token/rounds/:roundId',
       access: 'public',
       handler: async (req, res) => {
-        const found = await pupilOfLink(req, res);
+        const found = await pupilOfLink(req, res, pupilParams);
         if (!found) return;
-        const round = await findRound(db, found.roundId);
+        const round = await findRound(db, found.params.roundId);
         const { pupil } = found;
-        if (!round || !round.schools.some((s) => s.schoolId === pupil.schoolId) || !round.grades.includes(pupil.grade)) throw notFound();
+        if (!round || !pupilInRound(round, pupil)) throw notFound();
         const view = await pupilResultView(db, round, pupil, lookOf(req));
         await renderPage(res, 'scheduler/allocation-pupil', { ...view, backHref: `/p/${encodeURIComponent(req.params.token as string)}` });
       },

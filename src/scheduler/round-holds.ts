@@ -1,6 +1,7 @@
 import type { DateTime } from 'luxon';
 import type { Db } from '../db/database.ts';
 import { translator, type Locale } from '../i18n/index.ts';
+import { isApprovedMember } from '../organisations/organisations.service.ts';
 import { formatDateTime, toDbInstant } from '../time/stockholm.ts';
 import { datesAsInstants, stillPlaceable } from './placements.ts';
 import type { Round } from './round.ts';
@@ -62,17 +63,6 @@ async function unitOf(db: Db, slotId: string): Promise<Unit> {
   return { times: slots, grades };
 }
 
-async function companyInNetwork(db: Db, companyId: string, networkId: string): Promise<boolean> {
-  const row = await db
-    .selectFrom('network_memberships')
-    .select('id')
-    .where('network_id', '=', networkId)
-    .where('company_id', '=', companyId)
-    .where('status', '=', 'approved')
-    .executeTakeFirst();
-  return row !== undefined;
-}
-
 /** Does any round of the school hold its slots now (roundHoldsNow, in SQL)? */
 async function mayHold(db: Db, schoolId: string, nowIso: string): Promise<boolean> {
   const row = await db
@@ -101,7 +91,7 @@ export async function roundHolds(db: Db, slot: HeldSlot, schoolId: string, now: 
     const grades = round.grades.filter((g) => unit.grades.includes(g));
     if (grades.length === 0) continue;
     if (!insideSchoolDates(round, schoolId, unit.times)) continue;
-    if (!(await companyInNetwork(db, slot.company_id, round.networkId))) continue;
+    if (!(await isApprovedMember(db, round.networkId, 'company', slot.company_id))) continue;
     holds.push({ roundId: round.id, roundName: round.name, until: round.freeBookingOpensAt, grades });
   }
   return holds;
