@@ -10,11 +10,10 @@ import type { SessionUser } from '../http/context.ts';
 import { AppError, forbidden, notFound } from '../http/errors.ts';
 import { toDbInstant } from '../time/stockholm.ts';
 import { inputFingerprint, readAllocationInput } from './allocation-input.ts';
-import { allocationResults } from './allocation.service.ts';
 import * as repo from './allocation.repository.ts';
 import type { AllocationMetrics } from './allocation.ts';
 import { placementsOfRound } from './placements.ts';
-import { roundPhase, type Round } from './round.ts';
+import { isWishWindowOpen, type Round } from './round.ts';
 import { lockRound } from './rounds.repository.ts';
 
 export interface CommitReceipt {
@@ -68,11 +67,12 @@ export async function commitAllocation(trx: Db, deps: NotifyDeps, user: SessionU
 
   const byId = new Map(input.placements.map((p) => [p.id, p]));
   const seats: AllocatedSeat[] = [];
-  for (const result of await allocationResults(trx, allocationId)) {
-    if (result.placementId === null) continue;
-    const placement = byId.get(result.placementId);
+  // The stored rows as they are (their explanations need no reading here), in pupil id order.
+  const placed = (await repo.resultRows(trx, allocationId)).filter((r) => r.placement_id !== null).sort((a, b) => (a.pupil_id < b.pupil_id ? -1 : a.pupil_id > b.pupil_id ? 1 : 0));
+  for (const result of placed) {
+    const placement = byId.get(result.placement_id!);
     if (!placement) throw new AppError('allocation_stale');
-    seats.push({ pupilId: result.pupilId, schoolId: result.schoolId, slots: placement.slotIds.map((id, i) => ({ id, starts_at: placement.times[i]!.startsAt, ends_at: placement.times[i]!.endsAt })) });
+    seats.push({ pupilId: result.pupil_id, schoolId: result.school_id, slots: placement.slotIds.map((id, i) => ({ id, starts_at: placement.times[i]!.startsAt, ends_at: placement.times[i]!.endsAt })) });
   }
   const schools: SchoolSummary[] = metrics.schools.map((s) => ({ schoolId: s.schoolId, pupils: s.pupils, placed: s.placed + s.alreadyBooked, firstWish: s.byRank[0] ?? 0, unplaced: s.unplaced }));
   const bookings = await bookAllocation(trx, deps, actor, { allocationId, roundId: round.id, roundName: round.name, seats, schools }, now);
@@ -91,12 +91,6 @@ export async function commitAllocation(trx: Db, deps: NotifyDeps, user: SessionU
   // over (now, when the round has no free-booking date; else the sweep does it on that date).
   await fillWaitingSeats(trx, deps, actor, await slotsWithWaitingSeats(trx, now, slotIds), now);
   return { id: allocationId, status: 'committed', bookings };
-}
-
-/** Before or inside the wish window: a commit now cuts it short. */
-export function isWishWindowOpen(round: Round, now: DateTime): boolean {
-  const phase = roundPhase(round, now);
-  return phase === 'upcoming' || phase === 'wishes_open';
 }
 
 /**

@@ -4,6 +4,7 @@ import type { Db } from '../db/database.ts';
 import { bookingsAgainstRound } from './eligibility.ts';
 import { fitsGrade, placementsOfRound, type Placement } from './placements.ts';
 import type { Round } from './round.ts';
+import { wishRows } from './rounds.repository.ts';
 import type { SolverPupil } from './solver.ts';
 import { letOthersIn } from './yield.ts';
 
@@ -71,19 +72,11 @@ async function wishesOfRound(db: Db, roundId: string, pupilIds: readonly string[
   const wishes = new Map<string, (string | null)[]>();
   for (let i = 0; i < pupilIds.length; i += WISH_CHUNK) {
     if (i > 0) await letOthersIn();
-    const rows = await db
-      .selectFrom('round_wishes')
-      .select(['pupil_id', 'rank', 'placement_id'])
-      .where('round_id', '=', roundId)
-      .where('pupil_id', 'in', pupilIds.slice(i, i + WISH_CHUNK))
-      .orderBy('pupil_id')
-      .orderBy('rank')
-      .execute();
-    for (const row of rows) {
-      const list = wishes.get(row.pupil_id) ?? [];
+    for (const row of await wishRows(db, roundId, pupilIds.slice(i, i + WISH_CHUNK))) {
+      const list = wishes.get(row.pupilId) ?? [];
       while (list.length < row.rank - 1) list.push(null);
-      list[row.rank - 1] = row.placement_id;
-      wishes.set(row.pupil_id, list);
+      list[row.rank - 1] = row.placementId;
+      wishes.set(row.pupilId, list);
     }
   }
   return wishes;

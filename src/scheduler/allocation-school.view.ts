@@ -4,7 +4,7 @@ import { pupilName } from '../pupils/identity.ts';
 import { comparePupils, listPupilsOfSchool, type Pupil } from '../pupils/pupils.service.ts';
 import { formatDateTime, formatRange } from '../time/stockholm.ts';
 import { heldPlacementId } from './allocation-results.ts';
-import { outcomeLine, placementIdsOf, placementLabels, placementText, wishLines, type PlacementLabel } from './allocation-text.ts';
+import { outcomeLine, placementIdsOf, placementLabels, placementText, wishLines, type PlacementLabel, type Reader } from './allocation-text.ts';
 import { allocationResults } from './allocation.service.ts';
 import type { AllocationResult } from './allocation.ts';
 import { unplacedReasons, type Look } from './allocation.view.ts';
@@ -22,7 +22,7 @@ function wishText(r: AllocationResult, t: Translate): string {
 }
 
 /** The explanation of one result, in sentences. */
-function explanationLines(r: AllocationResult, labels: Map<string, PlacementLabel>, t: Translate, reader: 'school' | 'pupil'): string[] {
+function explanationLines(r: AllocationResult, labels: Map<string, PlacementLabel>, t: Translate, reader: Reader): string[] {
   if (r.outcome === 'placed') return r.rank === 1 ? [t('allocation.got_best')] : wishLines(r.explanation, labels, t, reader);
   if (r.placementId === null) return unplacedReasons(r, labels, t, reader);
   return [outcomeLine(r.explanation, t), ...wishLines(r.explanation, labels, t, reader)];

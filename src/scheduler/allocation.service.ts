@@ -15,7 +15,7 @@ import { runInWorker } from './allocation-runner.ts';
 import { effectiveStatus, HEARTBEAT_EVERY_SECONDS, toAllocation, toAllocationResult, type Allocation, type AllocationResult } from './allocation.ts';
 import * as repo from './allocation.repository.ts';
 import { letOthersIn } from './yield.ts';
-import { roundPhase, type Round } from './round.ts';
+import { isWishWindowOpen, type Round } from './round.ts';
 import { findRound, lockRound } from './rounds.repository.ts';
 
 /** Result rows per transaction when a run is stored. */
@@ -69,9 +69,8 @@ export async function roundForAllocation(db: Db, user: SessionUser | null, round
 
 /** Checks that a run may start now: not after a commit, and not while wishes are open unless asked. */
 export function assertMayRun(round: Round, early: boolean, now: DateTime): void {
-  const phase = roundPhase(round, now);
-  if (phase === 'committed' || phase === 'free_booking') throw new AppError('round_committed');
-  if ((phase === 'upcoming' || phase === 'wishes_open') && !early) throw new AppError('wishes_still_open');
+  if (round.committedAllocationId !== null) throw new AppError('round_committed');
+  if (isWishWindowOpen(round, now) && !early) throw new AppError('wishes_still_open');
 }
 
 export const MAX_SEED = 2 ** 31 - 1;

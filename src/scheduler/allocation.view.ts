@@ -4,11 +4,10 @@ import type { Locale, MessageKey, Translate } from '../i18n/index.ts';
 import { pupilName } from '../pupils/identity.ts';
 import { pupilsOfSchoolByIds, type Pupil } from '../pupils/pupils.service.ts';
 import { formatDateTime } from '../time/stockholm.ts';
-import { outcomeLine, percentText, placementIdsOf, placementLabels, wishLines, type PlacementLabel } from './allocation-text.ts';
+import { outcomeLine, percentText, placementIdsOf, placementLabels, wishLines, type PlacementLabel, type Reader } from './allocation-text.ts';
 import { allocationResults } from './allocation.service.ts';
 import type { Allocation, AllocationMetrics, AllocationResult, Tally } from './allocation.ts';
-import { isWishWindowOpen } from './allocation-commit.ts';
-import { roundPhase, type Round } from './round.ts';
+import { isWishWindowOpen, type Round } from './round.ts';
 
 /** What the coordinator's allocation pages show: plain display data (no pupil's name, ever). */
 
@@ -25,15 +24,14 @@ export const statusLabel = (allocation: Allocation, t: Translate) => t(`allocati
 
 /** The list of runs, and whether a new one may start (and needs "early"). */
 export function runsView(round: Round, runs: Allocation[], { t, locale, now }: Look) {
-  const phase = roundPhase(round, now);
   return {
     round: { id: round.id, name: round.name, href: `/network/rounds/${round.id}` },
     runs: runs.map((a) => {
       const when = formatDateTime(a.createdAt, locale);
       return { when, seed: a.seed, status: statusLabel(a, t), placed: a.metrics ? percentText(a.metrics.sharePlaced, t) : '–', href: runPath(round.id, a.id), linkLabel: t('allocation.show_run_label', { when }) };
     }),
-    committed: phase === 'committed' || phase === 'free_booking',
-    wishesOpen: phase === 'upcoming' || phase === 'wishes_open',
+    committed: round.committedAllocationId !== null,
+    wishesOpen: isWishWindowOpen(round, now),
     earlyHint: t('allocation.early_hint', { when: formatDateTime(round.wishesCloseAt, locale) }),
   };
 }
@@ -80,7 +78,7 @@ async function pupilsByIds(db: Db, results: readonly AllocationResult[]): Promis
 }
 
 /** Why a pupil has no place, in sentences. */
-export function unplacedReasons(result: AllocationResult, labels: Map<string, PlacementLabel>, t: Translate, reader: 'school' | 'pupil'): string[] {
+export function unplacedReasons(result: AllocationResult, labels: Map<string, PlacementLabel>, t: Translate, reader: Reader): string[] {
   const lines = wishLines(result.explanation, labels, t, reader);
   return result.outcome === 'unplaced' && lines.length > 0 ? lines : [outcomeLine(result.explanation, t), ...lines];
 }

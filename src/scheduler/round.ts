@@ -81,3 +81,9 @@ export function roundPhase(round: Round, now: DateTime): RoundPhase {
 
 /** May wishes be entered or changed now? Only inside the window, and never after a commit. */
 export const wishesOpen = (round: Round, now: DateTime): boolean => roundPhase(round, now) === 'wishes_open';
+
+/** Before or inside the wish window (a run then needs "early", and a commit cuts the window short). */
+export function isWishWindowOpen(round: Round, now: DateTime): boolean {
+  const phase = roundPhase(round, now);
+  return phase === 'upcoming' || phase === 'wishes_open';
+}

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import type { Locale, Translate } from '../i18n/index.ts';
-import { formatDeadline, formatDateTime, ZONE } from '../time/stockholm.ts';
+import { formatDate, formatDeadline, formatDateTime, ZONE } from '../time/stockholm.ts';
 import { roundPhase, type Round, type RoundSchool } from './round.ts';
 import { freeBookingOpenedUncommitted } from './round-holds.ts';
 import type { SchoolChoice, SchoolInRound } from './rounds.service.ts';
@@ -21,15 +21,9 @@ export const phaseText = (round: Round, { t, now }: Look): string =>
 export const windowText = (round: Round, { t, locale }: Look): string =>
   t('rounds.window', { from: formatDateTime(round.wishesOpenAt, locale), to: formatDeadline(round.wishesCloseAt, locale) });
 
-/** A local date "2027-04-05" as "mån 5 april 2027". */
-export function formatLocalDate(date: string, locale: Locale): string {
-  return DateTime.fromISO(date, { zone: ZONE })
-    .setLocale(locale === 'sv' ? 'sv-SE' : 'en-GB')
-    .toFormat('ccc d LLLL yyyy');
-}
-
+/** A school's local dates, "mån 5 april 2027" to "fre 9 april 2027". */
 export const datesText = (school: Pick<RoundSchool, 'from' | 'to'>, { t, locale }: Look): string =>
-  t('rounds.dates', { from: formatLocalDate(school.from, locale), to: formatLocalDate(school.to, locale) });
+  t('rounds.dates', { from: formatDate(DateTime.fromISO(school.from, { zone: ZONE }), locale), to: formatDate(DateTime.fromISO(school.to, { zone: ZONE }), locale) });
 
 export const gradesText = (grades: readonly string[], t: Translate): string => grades.map((g) => t(`slots.grade_${g as '8'}`)).join(', ');
 

@@ -2,7 +2,7 @@ import type { Db } from '../db/database.ts';
 import type { Pupil } from '../pupils/pupils.service.ts';
 import { formatDeadline, formatDateTime, formatRange } from '../time/stockholm.ts';
 import type { Placement } from './placements.ts';
-import { roundPhase, type Round } from './round.ts';
+import { isWishWindowOpen, roundPhase, type Round } from './round.ts';
 import { roundsOfSchool } from './rounds.repository.ts';
 import { datesText, phaseText, windowText, type Look } from './rounds.view.ts';
 import { pupilInRound, type SchoolChoices, type Wish } from './wishes.service.ts';
@@ -92,7 +92,7 @@ export function pupilRoundView(round: Round, pupil: Pupil, wishes: readonly Wish
 /** The link on the pupil's own page, when a round's window is open or coming (null otherwise). */
 export async function wishesTeaser(db: Db, pupil: Pupil, token: string, look: Look) {
   const { t, locale, now } = look;
-  const rounds = (await roundsOfPupil(db, pupil)).filter((r) => ['upcoming', 'wishes_open'].includes(roundPhase(r, now)));
+  const rounds = (await roundsOfPupil(db, pupil)).filter((r) => isWishWindowOpen(r, now));
   // The round open now comes first; otherwise the one that opens soonest.
   const round = rounds.find((r) => roundPhase(r, now) === 'wishes_open') ?? rounds.sort((a, b) => a.wishesOpenAt.localeCompare(b.wishesOpenAt))[0];
   if (!round) return null;
