@@ -1,4 +1,4 @@
-import { seededRandom } from './solver.ts';
+import { seededRandom, shuffled } from './flow-graph.ts';
 
 /**
  * Pupils without wishes, placed in the seats the wishing pupils left (when the round says so).
@@ -10,17 +10,12 @@ import { seededRandom } from './solver.ts';
  */
 export function placeLeftover(candidates: readonly number[][], capacities: readonly number[], seed: number): (number | null)[] {
   const random = seededRandom(seed);
-  const shuffled = <T>(list: readonly T[]): T[] => {
-    const out = [...list];
-    for (let i = out.length - 1; i > 0; i--) {
-      const j = Math.floor(random() * (i + 1));
-      [out[i], out[j]] = [out[j]!, out[i]!];
-    }
-    return out;
-  };
   const P = candidates.length;
-  const order = shuffled(Array.from({ length: P }, (_, i) => i));
-  const lists = candidates.map((c) => shuffled([...new Set(c)].filter((j) => j >= 0 && j < capacities.length)));
+  const order = shuffled(P, random);
+  const lists = candidates.map((c) => {
+    const list = [...new Set(c)].filter((j) => j >= 0 && j < capacities.length);
+    return shuffled(list.length, random).map((k) => list[k]!);
+  });
   const free = capacities.map((c) => Math.max(0, Math.floor(c)));
   const assigned: (number | null)[] = new Array(P).fill(null);
   const holders: Set<number>[] = capacities.map(() => new Set<number>());

@@ -54,8 +54,6 @@ export interface SolveOutcome {
   /** Per wishing pupil: the placement index and the rank (1-based) of the wish, or null. */
   placement: (number | null)[];
   rank: (number | null)[];
-  placed: number;
-  byRank: number[];
   /** The certificate's check: the problems found (none: the allocation is proven optimal). */
   certificate: string[];
   /** Per wishing pupil: why not each better wish (all wishes, when unplaced). */
@@ -107,5 +105,5 @@ export function solveAllocation(job: SolveJob, onStage: (stage: Stage) => void =
     for (const j of result.placement) if (j !== null) left[j]!--;
     leftover = placeLeftover(job.leftover, left, leftoverSeed(job.seed));
   }
-  return { placement: result.placement, rank: result.rank, placed: result.placed, byRank: result.byRank, certificate, explanations, leftover };
+  return { placement: result.placement, rank: result.rank, certificate, explanations, leftover };
 }

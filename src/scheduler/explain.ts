@@ -63,8 +63,9 @@ export function explain(instance: SolverInstance, result: SolverResult): PupilEx
   const applicants = new Int32Array(J * dims);
   const holders = new Int32Array(J * dims);
   const schoolHolders = new Map<string, number>();
+  const usableOf = instance.pupils.map((pupil) => usableWishes(pupil.wishes, J));
   instance.pupils.forEach((pupil, p) => {
-    for (const w of usableWishes(pupil.wishes, J)) applicants[w.placement * dims + w.rank]!++;
+    for (const w of usableOf[p]!) applicants[w.placement * dims + w.rank]!++;
     const j = result.placement[p];
     if (j === null || j === undefined) return;
     holders[j * dims + result.rank[p]!]!++;
@@ -79,7 +80,7 @@ export function explain(instance: SolverInstance, result: SolverResult): PupilEx
   const wishEdge = wishEdgeFinder(result);
   return instance.pupils.map((pupil, p) => {
     const got = result.rank[p] ?? null;
-    const usable = new Map(usableWishes(pupil.wishes, J).map((w) => [w.rank, w.placement]));
+    const usable = new Map(usableOf[p]!.map((w) => [w.rank, w.placement]));
     const whyNot: WhyNot[] = [];
     const upTo = got === null ? pupil.wishes.length : got - 1;
     for (let i = 0; i < upTo; i++) {

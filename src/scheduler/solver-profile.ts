@@ -16,11 +16,8 @@ export function profileOf(allocation: { placed: number; byRank: readonly number[
 
 /** > 0 when a is better, < 0 when b is, 0 when equal (missing components count as 0). */
 export function compareProfiles(a: readonly number[], b: readonly number[]): number {
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    const d = (a[i] ?? 0) - (b[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
+  const d = firstDifference(a, b);
+  return d ? d.a - d.b : 0;
 }
 
 /** The first component where a and b differ, with both values, or null when equal. */

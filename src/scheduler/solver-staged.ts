@@ -34,9 +34,6 @@ export interface StagedSolution {
   /** dims potentials per node (node-major), nodes numbered as in `flow-graph.ts`. */
   potentials: Int32Array;
   dims: number;
-  nodes: number;
-  /** Per stage, for diagnosis: Dijkstra phases, blocking-flow rounds, the surplus sent back. */
-  stats: { phases: number; rounds: number; surplus: number }[];
 }
 
 export function solveStaged(instance: SolverInstance, L?: Layout): StagedSolution {
@@ -55,9 +52,8 @@ export function solveStaged(instance: SolverInstance, L?: Layout): StagedSolutio
   pruneLeaves(net, pruned);
   compact(net);
   for (let v = 0; v < n; v++) potentials[v * dims] = pi0[v]!;
-  const stats: StagedSolution['stats'] = [{ phases: 0, rounds: 0, surplus: 0 }];
   for (let k = 1; k < dims; k++) {
-    const { pi, stat } = rankStage(net, k);
+    const pi = rankStage(net, k);
     tightenPruned(pruned, k, pi);
     // The free arcs never cross the cut, so either side's potentials may move as a block:
     // align the sink with the source, which makes the return arc sink → source (of a
@@ -68,9 +64,8 @@ export function solveStaged(instance: SolverInstance, L?: Layout): StagedSolutio
     pruneLeaves(net, pruned);
     compact(net);
     for (let v = 0; v < n; v++) potentials[v * dims + k] = pi[v]!;
-    stats.push(stat);
   }
-  return { assigned: assignment(net), potentials, dims, nodes: n, stats };
+  return { assigned: assignment(net), potentials, dims };
 }
 
 function assignment(net: Network): Int32Array {
@@ -88,22 +83,18 @@ function assignment(net: Network): Int32Array {
 }
 
 /** Stage k ≥ 1: most wishes of rank k among the allocations optimal so far. */
-function rankStage(net: Network, k: number): { pi: Int32Array; stat: StagedSolution['stats'][number] } {
+function rankStage(net: Network, k: number): Int32Array {
   const pi = new Int32Array(net.n);
   const excess = new Int32Array(net.n);
-  const surplus = fillNegativeArcs(net, k, pi, excess);
-  const stat = { phases: 0, rounds: 0, surplus };
+  let left = fillNegativeArcs(net, k, pi, excess);
   const search = new Search(net, k, pi, excess);
-  let left = surplus;
   while (left > 0) {
-    stat.phases++;
     search.shortestPaths();
-    const { pushed, rounds } = search.blockingFlow();
+    const pushed = search.blockingFlow();
     if (pushed === 0) throw new Error('solver: surplus with no way back (cannot happen for a feasible start)');
     left -= pushed;
-    stat.rounds += rounds;
   }
-  return { pi, stat };
+  return pi;
 }
 
 /** Fills every free arc with a negative reduced cost; returns the surplus this makes. */
@@ -222,11 +213,10 @@ class Search {
   }
 
   /** Blocking flows on the zero-reduced-cost arcs, from surplus to shortage, until none is left. */
-  blockingFlow(): { pushed: number; rounds: number } {
+  blockingFlow(): number {
     const { net, level, queue, cur, path, excess } = this;
     const { n, first, to, res, frozen, rev, freeEnd } = net;
     let pushed = 0;
-    let rounds = 0;
     const admissible = (u: number, a: number) => !frozen[a] && res[a]! > 0 && this.reduced(u, a) === 0;
     for (;;) {
       level.fill(-1);
@@ -250,8 +240,7 @@ class Search {
           if (excess[v]! < 0 && goal < 0) goal = level[v]!;
         }
       }
-      if (goal < 0) return { pushed, rounds };
-      rounds++;
+      if (goal < 0) return pushed;
       // Nodes on the goal level that are not short of flow are dead ends.
       for (let qi = sources; qi < tail; qi++) {
         const v = queue[qi]!;
