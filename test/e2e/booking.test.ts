@@ -7,7 +7,7 @@ import type { Slot } from '../../src/slots/slots.service.ts';
 import { slotTruth } from '../support/bookings.ts';
 import { makePupil } from '../support/pupils.ts';
 import { makeSlot, makeStory } from '../support/slots.ts';
-import { checkPage, openPage, DEMO, DESKTOP, expectNoSeriousViolations, expectNoSidewaysScroll, launchBrowser, newWindow, PHONE, signIn, startApp, type RunningApp } from './support.ts';
+import { checkPage, openPage, DEMO, DESKTOP, launchBrowser, PHONE, signIn, startApp, type RunningApp } from './support.ts';
 
 /**
  * Booking in the browser, on the demo data with a fixed clock (Tuesday 16 March 2027, see
@@ -49,8 +49,6 @@ afterAll(async () => {
   await browser?.close();
   await app?.close();
 });
-
-
 
 /** Ticks the pupils in the booking form and presses "Boka"; returns the status of the POST's answer. */
 async function bookFromForm(page: Page, names: string[]): Promise<number> {

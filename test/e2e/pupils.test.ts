@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkPage, openPage, DESKTOP, expectNoSeriousViolations, expectNoSidewaysScroll, launchBrowser, newWindow, PHONE, signIn, startApp, type RunningApp } from './support.ts';
+import { checkPage, openPage, DESKTOP, launchBrowser, PHONE, signIn, startApp, type RunningApp } from './support.ts';
 
 /**
  * The pupil register in the browser: a counsellor reads in a class list (a CSV file as Excel
@@ -21,8 +21,6 @@ afterAll(async () => {
   await browser?.close();
   await app?.close();
 });
-
-
 
 /** A class list as Excel's "CSV UTF-8" saves it: a byte order mark, `;` between columns, CRLF. */
 const csv = (...rows: string[]) => Buffer.from(`\uFEFF${['Förnamn;Efternamn;Klass', ...rows].join('\r\n')}\r\n`, 'utf8');

@@ -1,6 +1,5 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD } from '../../src/demo/seed.ts';
 import { issueLink } from '../../src/pupils/links.ts';
 import { listPupilsOfSchool, type Pupil } from '../../src/pupils/pupils.service.ts';
 import type { AllocationMetrics } from '../../src/scheduler/allocation.ts';
@@ -8,7 +7,7 @@ import { placementsForPupil, placementsOfRound, type Placement } from '../../src
 import type { Round } from '../../src/scheduler/round.ts';
 import { findRound } from '../../src/scheduler/rounds.repository.ts';
 import { toDbInstant } from '../../src/time/stockholm.ts';
-import { checkPage, openPage, DEMO, DESKTOP, expectNoSeriousViolations, expectNoSidewaysScroll, launchBrowser, newWindow, PHONE, startApp, type RunningApp } from './support.ts';
+import { checkPage, openPage, DEMO, DESKTOP, launchBrowser, PHONE, signIn, startApp, type RunningApp } from './support.ts';
 
 /**
  * A prao round in the browser, on the demo data with a fixed clock (Tuesday 16 March 2027, see
@@ -37,7 +36,6 @@ let allocationId: string;
 
 const ROUND = 'Prao vt 2027';
 const SCHOOL = 'Skogslundsskolan';
-const COUNSELLOR = 'syv@skogslund.example';
 const SEED = 4711;
 
 beforeAll(async () => {
@@ -63,16 +61,6 @@ afterAll(async () => {
   await browser?.close();
   await app?.close();
 });
-
-
-/** Signs in through the sign-in form, as a person would (the Skogslund counsellor is no DEMO role). */
-async function signInAs(page: Page, email: string): Promise<void> {
-  await page.goto('/login');
-  await page.getByLabel('E-postadress').fill(email);
-  await page.getByLabel('Lösenord').fill(DEMO_PASSWORD);
-  await Promise.all([page.waitForURL((url) => url.pathname !== '/login'), page.getByRole('button', { name: 'Logga in' }).click()]);
-}
-
 
 /** Clicks a button that posts, and waits until the page it redirects to has loaded. */
 async function press(page: Page, button: ReturnType<Page['getByRole']>, url: RegExp) {
@@ -168,8 +156,8 @@ describe('the counsellor', () => {
   let counsellorId: string;
   beforeAll(async () => {
     counsellor = await openPage(browser, app.baseUrl, DESKTOP);
-    await signInAs(counsellor, COUNSELLOR);
-    counsellorId = (await app.ctx.db.selectFrom('users').select('id').where('email', '=', COUNSELLOR).executeTakeFirstOrThrow()).id;
+    await signIn(counsellor, 'skogslundCounsellor');
+    counsellorId = (await app.ctx.db.selectFrom('users').select('id').where('email', '=', DEMO.skogslundCounsellor).executeTakeFirstOrThrow()).id;
   });
   const rowOf = (pupil: Pupil) => counsellor.getByRole('row').filter({ has: counsellor.getByRole('rowheader', { name: new RegExp(`^${name(pupil)}`) }) });
 
@@ -212,7 +200,7 @@ describe('the network coordinator', () => {
   let coordinator: Page;
   beforeAll(async () => {
     coordinator = await openPage(browser, app.baseUrl, DESKTOP);
-    await signInAs(coordinator, DEMO.coordinatorWithRequests);
+    await signIn(coordinator, 'coordinatorWithRequests');
   });
 
   it('goes from the rounds to the allocation of the round', async () => {
@@ -335,7 +323,7 @@ describe('afterwards', () => {
 
   it('the counsellor sees every pupil’s result and free places for those without one', async () => {
     const counsellor = await openPage(browser, app.baseUrl, DESKTOP);
-    await signInAs(counsellor, COUNSELLOR);
+    await signIn(counsellor, 'skogslundCounsellor');
     await counsellor.goto(`/school/rounds/${round.id}`);
     await Promise.all([counsellor.waitForURL(`**/school/rounds/${round.id}/results`), counsellor.getByRole('link', { name: 'Se resultatet av fördelningen' }).click()]);
     expect(await counsellor.getByRole('heading', { level: 1 }).textContent()).toBe(`Resultat: ${ROUND}`);
@@ -350,14 +338,14 @@ describe('afterwards', () => {
 
   it('the round’s pages read on a phone without sideways scrolling', async () => {
     const counsellor = await openPage(browser, app.baseUrl, PHONE);
-    await signInAs(counsellor, COUNSELLOR);
+    await signIn(counsellor, 'skogslundCounsellor');
     for (const path of ['/school/rounds', `/school/rounds/${round.id}`, `/school/rounds/${round.id}/results`]) {
       await counsellor.goto(path);
       await checkPage(counsellor);
     }
     await counsellor.context().close();
     const coordinator = await openPage(browser, app.baseUrl, PHONE);
-    await signInAs(coordinator, DEMO.coordinatorWithRequests);
+    await signIn(coordinator, 'coordinatorWithRequests');
     for (const path of ['/network/rounds', `/network/rounds/${round.id}`, `/network/rounds/${round.id}/allocations`, `/network/rounds/${round.id}/allocations/${allocationId}`]) {
       await coordinator.goto(path);
       await checkPage(coordinator);

@@ -33,6 +33,8 @@ export const DEMO = {
   counsellor: 'syv@solbacke.example',
   /** Coordinates the network that Solbackeskolan and Nordljus Energi have asked to join. */
   coordinatorWithRequests: 'samordnare.skaraborg@teknikprao.example',
+  /** Skogslundsskolan's counsellor: the school whose pupils have wishes in the demo round. */
+  skogslundCounsellor: 'syv@skogslund.example',
 } as const;
 export type DemoRole = keyof typeof DEMO;
 
