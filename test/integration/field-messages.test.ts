@@ -1,11 +1,9 @@
-import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { issueLink } from '../../src/pupils/links.ts';
-import { createTestContext, csrfFrom, type TestContext } from '../support/app.ts';
+import { createTestContext, type TestContext } from '../support/app.ts';
 import { apiPost, apiUser, expectApiError, type ApiUser } from '../support/api.ts';
 import { fieldError, signedIn } from '../support/flows.ts';
 import { pasteCsv, pupilsOf, uploadCsv } from '../support/pupils.ts';
-import { agentOf, makeRoundWorld, roundBody, type RoundWorld } from '../support/rounds.ts';
+import { agentOf, makeRoundWorld, pupilBrowser, roundBody, type RoundWorld } from '../support/rounds.ts';
 import { slotForm, submit } from '../support/slots.ts';
 import { storyForm } from '../support/stories.ts';
 
@@ -121,12 +119,7 @@ describe('a value of the wrong type', () => {
 });
 
 describe("a tampered button on the pupil's wish page", () => {
-  async function press(form: Record<string, string>) {
-    const token = await issueLink(ctx.db, ctx.config.sessionSecret, world.schools[0]!.pupils[1]!.id, ctx.clock.now());
-    const agent = supertest.agent(ctx.app);
-    const csrf = csrfFrom((await agent.get(`/p/${token}/wishes`)).text);
-    return agent.post(`/p/${token}/wishes/${world.round.id}`).type('form').send({ _csrf: csrf, ...form });
-  }
+  const press = async (form: Record<string, string>) => (await pupilBrowser(ctx, world.schools[0]!.pupils[1]!)).press(world.round.id, form);
 
   it('names the button in plain Swedish', async () => {
     const res = await press({ action: 'jump', rank: '1' });

@@ -6,6 +6,7 @@ import { createTestContext, csrfFrom, type Agent, type TestContext } from '../su
 import { worldSlot } from '../support/bookings.ts';
 import { makeNetwork, makeSchool } from '../support/factories.ts';
 import { fieldError, signedIn } from '../support/flows.ts';
+import { submit } from '../support/slots.ts';
 import { agentOf, makeRound, makeRoundWorld, markCommitted, putWishes, roundForm, type RoundWorld } from '../support/rounds.ts';
 
 let ctx: TestContext;
@@ -18,11 +19,8 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.close());
 
-/** Posts a form with a CSRF token from the page it is on. */
-async function post(agent: Agent, path: string, form: Record<string, string | string[]>, tokenFrom = '/network/rounds/new') {
-  const token = csrfFrom((await agent.get(tokenFrom)).text);
-  return agent.post(path).type('form').send({ _csrf: token, ...form });
-}
+/** Posts a form with a CSRF token from the page it is on (the new-round form unless said). */
+const post = (agent: Agent, path: string, form: Record<string, string | string[]>, tokenFrom = '/network/rounds/new') => submit(agent, path, form, tokenFrom);
 
 const roundIdOf = (location: string) => /^\/network\/rounds\/([^/?]+)\?created=1$/.exec(location)![1]!;
 

@@ -3,12 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueLink } from '../../src/pupils/links.ts';
 import type { Pupil } from '../../src/pupils/pupils.service.ts';
 import { applyAction } from '../../src/scheduler/wishes.routes.ts';
-import { createTestContext, csrfFrom, type Agent, type TestContext } from '../support/app.ts';
+import { createTestContext, type Agent, type TestContext } from '../support/app.ts';
 import { book, worldSlot } from '../support/bookings.ts';
 import { fieldError, signedIn } from '../support/flows.ts';
 import { makePupil } from '../support/pupils.ts';
-import { agentOf, makeRound, makeRoundWorld, markCommitted, putWishes, storedWishes, type RoundWorld } from '../support/rounds.ts';
-import { makeSeries } from '../support/slots.ts';
+import { agentOf, makeRound, makeRoundWorld, markCommitted, pupilBrowser as pupilBrowserOf, putWishes, storedWishes, type RoundWorld } from '../support/rounds.ts';
+import { makeSeries, submit } from '../support/slots.ts';
 
 let ctx: TestContext;
 let world: RoundWorld;
@@ -28,17 +28,7 @@ const side = () => world.schools[0]!;
 const pupil = (n: number) => side().pupils[n]!;
 const linkOf = (p: Pupil) => issueLink(ctx.db, ctx.config.sessionSecret, p.id, ctx.clock.now());
 
-/** A phone's browser on a pupil's link: it keeps the CSRF cookie like a browser does. */
-async function pupilBrowser(p: Pupil) {
-  const token = await linkOf(p);
-  const agent = supertest.agent(ctx.app);
-  const page = () => agent.get(`/p/${token}/wishes`);
-  async function press(roundId: string, form: Record<string, string>) {
-    const csrf = csrfFrom((await page()).text);
-    return agent.post(`/p/${token}/wishes/${roundId}`).type('form').send({ _csrf: csrf, ...form });
-  }
-  return { token, agent, page, press };
-}
+const pupilBrowser = (p: Pupil) => pupilBrowserOf(ctx, p);
 
 /** The part of a page inside one element with this id (sections are not nested). */
 function part(html: string, id: string, end = '</section>'): string {
@@ -245,9 +235,7 @@ describe("the counsellor's pages", () => {
   });
 
   async function saveWishes(pupilId: string, form: Record<string, string>, roundId = world.round.id) {
-    const path = `/school/rounds/${roundId}/pupils/${pupilId}/wishes`;
-    const csrf = csrfFrom((await counsellor.get('/account')).text);
-    return counsellor.post(path).type('form').send({ _csrf: csrf, ...form });
+    return submit(counsellor, `/school/rounds/${roundId}/pupils/${pupilId}/wishes`, form);
   }
 
   it('lists the rounds the school takes part in, with how many pupils have wishes', async () => {

@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import supertest from 'supertest';
+import { issueLink } from '../../src/pupils/links.ts';
+import type { Pupil } from '../../src/pupils/pupils.service.ts';
 import type { SessionUser } from '../../src/http/context.ts';
 import type { PlacementKind } from '../../src/db/types.ts';
 import { toDbInstant } from '../../src/time/stockholm.ts';
 import { findRound } from '../../src/scheduler/rounds.repository.ts';
 import type { Round } from '../../src/scheduler/round.ts';
-import { signIn, type Agent, type TestContext } from './app.ts';
+import { csrfFrom, signIn, type Agent, type TestContext } from './app.ts';
 import { PASSWORD } from './factories.ts';
 import { apiUser, type ApiUser } from './api.ts';
 import { makeBookingWorld, type BookingWorld } from './bookings.ts';
@@ -137,3 +140,15 @@ export async function storedWishes(ctx: TestContext, roundId: string, pupilId: s
   return rows.map((r) => r.placement_id);
 }
 
+
+/** A phone's browser on a pupil's link: it keeps the CSRF cookie like a browser does; `press` posts a wish form of a round. */
+export async function pupilBrowser(ctx: TestContext, pupil: Pupil) {
+  const token = await issueLink(ctx.db, ctx.config.sessionSecret, pupil.id, ctx.clock.now());
+  const agent = supertest.agent(ctx.app);
+  const page = () => agent.get(`/p/${token}/wishes`);
+  async function press(roundId: string, form: Record<string, string>) {
+    const csrf = csrfFrom((await page()).text);
+    return agent.post(`/p/${token}/wishes/${roundId}`).type('form').send({ _csrf: csrf, ...form });
+  }
+  return { token, agent, page, press };
+}
