@@ -7,7 +7,7 @@ import { createTestContext, type Agent, type TestContext } from '../support/app.
 import { book, worldSlot } from '../support/bookings.ts';
 import { signedIn } from '../support/flows.ts';
 import { submit } from '../support/slots.ts';
-import { agentOf, putWishes, type RoundWorld } from '../support/rounds.ts';
+import { agentOf, insertAllocationRow, putWishes, type RoundWorld } from '../support/rounds.ts';
 import { allocationWorld, outsideSchool } from '../support/allocation.ts';
 
 const runsPath = (world: RoundWorld) => `/network/rounds/${world.round.id}/allocations`;
@@ -97,12 +97,7 @@ describe('the allocation pages', () => {
   });
 
   it('shows a running run with a progress bar, a script and a link to refresh', async () => {
-    const id = crypto.randomUUID();
-    const at = toDbInstant(ctx.clock.now());
-    await ctx.db
-      .insertInto('allocations')
-      .values({ id, round_id: world.round.id, seed: 5, status: 'running', progress: 40, place_without_wishes: 0, school_share_caps: 0, input_hash: null, metrics: null, error: null, created_by: null, created_at: at, finished_at: null, committed_at: null, committed_by: null })
-      .execute();
+    const { id } = await insertAllocationRow(ctx, world.round.id, { progress: 40 });
     try {
       const res = await coordinator.get(`${runsPath(world)}/${id}`);
       expect(res.text).toContain('<progress max="100" value="40"');
@@ -117,12 +112,8 @@ describe('the allocation pages', () => {
   });
 
   it('refuses to start a run while another one of the round is running, and says so', async () => {
-    const id = crypto.randomUUID();
     const at = toDbInstant(ctx.clock.now().minus({ seconds: 30 }));
-    await ctx.db
-      .insertInto('allocations')
-      .values({ id, round_id: world.round.id, seed: 5, status: 'running', progress: 40, place_without_wishes: 0, school_share_caps: 0, input_hash: null, metrics: null, error: null, created_by: null, created_at: at, finished_at: null, committed_at: null, committed_by: null, heartbeat_at: at })
-      .execute();
+    const { id } = await insertAllocationRow(ctx, world.round.id, { progress: 40, created_at: at, heartbeat_at: at });
     try {
       const res = await submit(coordinator, runsPath(world), { seed: '1' }, runsPath(world));
       expect(res.status).toBe(409);
@@ -133,23 +124,15 @@ describe('the allocation pages', () => {
   });
 
   it('shows a run as failed when no process has worked on it for a long time', async () => {
-    const id = crypto.randomUUID();
-    await ctx.db
-      .insertInto('allocations')
-      .values({ id, round_id: world.round.id, seed: 5, status: 'running', progress: 20, place_without_wishes: 0, school_share_caps: 0, input_hash: null, metrics: null, error: null, created_by: null, created_at: '2027-03-16T07:00:00.000Z', finished_at: null, committed_at: null, committed_by: null })
-      .execute();
+    const { id } = await insertAllocationRow(ctx, world.round.id, { created_at: '2027-03-16T07:00:00.000Z' });
     const res = await coordinator.get(`${runsPath(world)}/${id}/progress`);
     expect(res.body).toEqual({ status: 'failed', progress: 20 });
   });
 
   it('shows a run as failed a minute after its last heartbeat, and lets a new one start', async () => {
-    const id = crypto.randomUUID();
     const started = toDbInstant(ctx.clock.now().minus({ minutes: 3 }));
     const heartbeat = toDbInstant(ctx.clock.now().minus({ seconds: 61 }));
-    await ctx.db
-      .insertInto('allocations')
-      .values({ id, round_id: world.round.id, seed: 5, status: 'running', progress: 20, place_without_wishes: 0, school_share_caps: 0, input_hash: null, metrics: null, error: null, created_by: null, created_at: started, finished_at: null, committed_at: null, committed_by: null, heartbeat_at: heartbeat })
-      .execute();
+    const { id } = await insertAllocationRow(ctx, world.round.id, { created_at: started, heartbeat_at: heartbeat });
     expect((await coordinator.get(`${runsPath(world)}/${id}/progress`)).body).toEqual({ status: 'failed', progress: 20 });
     const page = await coordinator.get(`${runsPath(world)}/${id}`);
     expect(page.text).toContain('Fördelningen misslyckades.');

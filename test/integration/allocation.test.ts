@@ -14,7 +14,7 @@ import { book, slotTruth, worldSlot } from '../support/bookings.ts';
 import { outboxTo } from '../support/flows.ts';
 import { makePupil } from '../support/pupils.ts';
 import { makeSeries } from '../support/slots.ts';
-import { putWishes, type RoundWorld } from '../support/rounds.ts';
+import { insertAllocationRow, putWishes, type RoundWorld } from '../support/rounds.ts';
 import { allocationWorld, bookBeforeRound, bookingsOfRun, commitRun, outsideSchool, reloadRound, resultOf, resultsOf, runAllocation } from '../support/allocation.ts';
 
 const wish = (...ids: string[]) => ids.map((id) => ({ id }));
@@ -428,16 +428,12 @@ describe('one run at a time', () => {
   it('refuses a run while another process is running one of the round (its heartbeat is fresh)', async () => {
     const world = await allocationWorld(ctx, { pupils: 1 });
     const at = toDbInstant(ctx.clock.now().minus({ seconds: 50 }));
-    await ctx.db.insertInto('allocations').values(runningRow(world.round.id, { created_at: toDbInstant(ctx.clock.now().minus({ minutes: 10 })), heartbeat_at: at })).execute();
+    await insertAllocationRow(ctx, world.round.id, { created_at: toDbInstant(ctx.clock.now().minus({ minutes: 10 })), heartbeat_at: at });
     await expect(runAllocation(ctx, world)).rejects.toMatchObject({ code: 'allocation_running' });
   });
 });
 
 /** A 'running' row as another process leaves it. */
-function runningRow(roundId: string, times: { created_at: string; heartbeat_at: string | null }) {
-  return { id: crypto.randomUUID(), round_id: roundId, seed: 5, status: 'running' as const, progress: 20, place_without_wishes: 0, school_share_caps: 0, input_hash: null, metrics: null, error: null, created_by: null, finished_at: null, committed_at: null, committed_by: null, ...times };
-}
-
 describe("a run's heartbeat", () => {
   let ctx: TestContext;
   beforeAll(async () => {
@@ -491,8 +487,7 @@ describe("a run's heartbeat", () => {
   it('shows a running run of another process as failed once its heartbeat is a minute old, and lets a new run start', async () => {
     const world = await allocationWorld(ctx, { pupils: 1 });
     const user = world.networkCoordinator.user;
-    const stale = runningRow(world.round.id, { created_at: toDbInstant(ctx.clock.now().minus({ minutes: 5 })), heartbeat_at: toDbInstant(ctx.clock.now().minus({ seconds: 61 })) });
-    await ctx.db.insertInto('allocations').values(stale).execute();
+    const stale = await insertAllocationRow(ctx, world.round.id, { created_at: toDbInstant(ctx.clock.now().minus({ minutes: 5 })), heartbeat_at: toDbInstant(ctx.clock.now().minus({ seconds: 61 })) });
     expect((await getAllocation(ctx.db, user, world.round.id, stale.id, ctx.clock.now())).allocation.status).toBe('failed');
     expect((await runAllocation(ctx, world)).status).toBe('ready');
     expect(await ctx.db.selectFrom('allocations').select(['status', 'error']).where('id', '=', stale.id).executeTakeFirstOrThrow()).toEqual({ status: 'failed', error: 'abandoned' });
@@ -500,15 +495,13 @@ describe("a run's heartbeat", () => {
 
   it('keeps a run of another process running while its heartbeat is under a minute old, however long ago it started', async () => {
     const world = await allocationWorld(ctx, { pupils: 1 });
-    const alive = runningRow(world.round.id, { created_at: toDbInstant(ctx.clock.now().minus({ hours: 2 })), heartbeat_at: toDbInstant(ctx.clock.now().minus({ seconds: 59 })) });
-    await ctx.db.insertInto('allocations').values(alive).execute();
+    const alive = await insertAllocationRow(ctx, world.round.id, { created_at: toDbInstant(ctx.clock.now().minus({ hours: 2 })), heartbeat_at: toDbInstant(ctx.clock.now().minus({ seconds: 59 })) });
     expect((await getAllocation(ctx.db, world.networkCoordinator.user, world.round.id, alive.id, ctx.clock.now())).allocation.status).toBe('running');
   });
 
   it('goes by the start of a run that never beat: failed a minute after it', async () => {
     const world = await allocationWorld(ctx, { pupils: 1 });
-    const silent = runningRow(world.round.id, { created_at: toDbInstant(ctx.clock.now().minus({ seconds: 61 })), heartbeat_at: null });
-    await ctx.db.insertInto('allocations').values(silent).execute();
+    const silent = await insertAllocationRow(ctx, world.round.id, { created_at: toDbInstant(ctx.clock.now().minus({ seconds: 61 })), heartbeat_at: null });
     expect((await getAllocation(ctx.db, world.networkCoordinator.user, world.round.id, silent.id, ctx.clock.now())).allocation.status).toBe('failed');
     expect((await runAllocation(ctx, world)).status).toBe('ready');
   });

@@ -12,10 +12,7 @@ import { allocationResults, getAllocation, startAllocation, type StartOptions } 
 import type { AllocationResult } from '../../src/scheduler/allocation.ts';
 import { findRound } from '../../src/scheduler/rounds.repository.ts';
 import type { TestContext } from './app.ts';
-import { apiUser } from './api.ts';
-import { book, worldSlot, type SchoolSide } from './bookings.ts';
-import { makeSchool } from './factories.ts';
-import { makePupil } from './pupils.ts';
+import { book, makeSchoolSide, worldSlot, type SchoolSide } from './bookings.ts';
 import { makeRoundWorld, type RoundOptions, type RoundWorld } from './rounds.ts';
 import { pino } from 'pino';
 
@@ -78,12 +75,8 @@ export function bookBeforeRound(ctx: TestContext, world: RoundWorld, side: Schoo
 }
 
 /** A school of the network that does not take part in the round, with a counsellor and pupils. */
-export async function outsideSchool(ctx: TestContext, world: RoundWorld, pupils = 2): Promise<SchoolSide> {
-  const school = await makeSchool(ctx.db, world.networkId);
-  const counsellor = await apiUser(ctx, 'counsellor', school.id);
-  const list: Pupil[] = [];
-  for (let i = 0; i < pupils; i++) list.push(await makePupil(ctx.db, school.id));
-  return { school, counsellor, pupils: list };
+export function outsideSchool(ctx: TestContext, world: RoundWorld, pupils = 2): Promise<SchoolSide> {
+  return makeSchoolSide(ctx, world.networkId, pupils);
 }
 
 /** POST /api/v1/rounds/{id}/allocations as `token`. */

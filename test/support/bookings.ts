@@ -37,14 +37,17 @@ export async function makeBookingWorld(ctx: TestContext, options: { schools?: nu
   const storyIds: string[] = [];
   for (let i = 0; i < (options.hosts ?? 3); i++) storyIds.push((await makeStory(ctx, coordinator, { name: `Värd ${i + 1}` })).id);
   const schools: SchoolSide[] = [];
-  for (let s = 0; s < (options.schools ?? 1); s++) {
-    const school = await makeSchool(ctx.db, network.id);
-    const counsellor = await apiUser(ctx, 'counsellor', school.id);
-    const pupils: Pupil[] = [];
-    for (let p = 0; p < (options.pupils ?? 6); p++) pupils.push(await makePupil(ctx.db, school.id));
-    schools.push({ school, counsellor, pupils });
-  }
+  for (let s = 0; s < (options.schools ?? 1); s++) schools.push(await makeSchoolSide(ctx, network.id, options.pupils ?? 6));
   return { networkId: network.id, company, coordinator, storyId: storyIds[0]!, storyIds, schools };
+}
+
+/** A school of the network with a counsellor (with an API token) and `pupils` pupils. */
+export async function makeSchoolSide(ctx: TestContext, networkId: string, pupils: number): Promise<SchoolSide> {
+  const school = await makeSchool(ctx.db, networkId);
+  const counsellor = await apiUser(ctx, 'counsellor', school.id);
+  const list: Pupil[] = [];
+  for (let p = 0; p < pupils; p++) list.push(await makePupil(ctx.db, school.id));
+  return { school, counsellor, pupils: list };
 }
 
 /** A published slot of the world's company, hosted by host `host` (0-based), from local times. */

@@ -3,7 +3,8 @@ import supertest from 'supertest';
 import { issueLink } from '../../src/pupils/links.ts';
 import type { Pupil } from '../../src/pupils/pupils.service.ts';
 import type { SessionUser } from '../../src/http/context.ts';
-import type { PlacementKind } from '../../src/db/types.ts';
+import type { Insertable } from 'kysely';
+import type { AllocationsTable, PlacementKind } from '../../src/db/types.ts';
 import { toDbInstant } from '../../src/time/stockholm.ts';
 import { findRound } from '../../src/scheduler/rounds.repository.ts';
 import type { Round } from '../../src/scheduler/round.ts';
@@ -125,13 +126,37 @@ export function roundBody(world: BookingWorld, extra: Record<string, unknown> = 
 
 /** Marks the round as committed (the allocation's own tests commit for real). */
 export async function markCommitted(ctx: TestContext, roundId: string): Promise<void> {
-  const id = randomUUID();
   const at = toDbInstant(ctx.clock.now());
-  await ctx.db
-    .insertInto('allocations')
-    .values({ id, round_id: roundId, seed: 1, status: 'committed', progress: 100, place_without_wishes: 0, school_share_caps: 0, input_hash: null, metrics: null, error: null, created_by: null, created_at: at, finished_at: at, committed_at: at, committed_by: null })
-    .execute();
+  const { id } = await insertAllocationRow(ctx, roundId, { status: 'committed', progress: 100, created_at: at, finished_at: at, committed_at: at });
   await ctx.db.updateTable('rounds').set({ committed_allocation_id: id }).where('id', '=', roundId).execute();
+}
+
+/**
+ * An allocation row written straight to the database (a run "of another process", or one
+ * left behind): running at 20 % from now, with no heartbeat, unless `row` says otherwise.
+ */
+export async function insertAllocationRow(ctx: TestContext, roundId: string, row: Partial<Insertable<AllocationsTable>> = {}) {
+  const values = {
+    id: randomUUID(),
+    round_id: roundId,
+    seed: 5,
+    status: 'running' as const,
+    progress: 20,
+    place_without_wishes: 0,
+    school_share_caps: 0,
+    input_hash: null,
+    metrics: null,
+    error: null,
+    created_by: null,
+    created_at: toDbInstant(ctx.clock.now()),
+    finished_at: null,
+    committed_at: null,
+    committed_by: null,
+    heartbeat_at: null,
+    ...row,
+  };
+  await ctx.db.insertInto('allocations').values(values).execute();
+  return values;
 }
 
 /** The stored wishes of a pupil, as placement ids in rank order. */
