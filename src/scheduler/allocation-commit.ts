@@ -4,7 +4,7 @@ import { bookAllocation, type AllocatedSeat, type SchoolSummary } from '../booki
 import type { BookingActor } from '../bookings/booking.ts';
 import { lockSlots } from '../bookings/bookings.repository.ts';
 import type { NotifyDeps } from '../bookings/notifications.ts';
-import { isPostgres, type Db } from '../db/database.ts';
+import type { Db } from '../db/database.ts';
 import { isUniqueViolation } from '../db/unique-violation.ts';
 import type { SessionUser } from '../http/context.ts';
 import { AppError, forbidden, notFound } from '../http/errors.ts';
@@ -46,7 +46,7 @@ export { SYSTEM_ACTOR } from '../bookings/booking.ts';
  */
 export async function commitAllocation(trx: Db, deps: NotifyDeps, user: SessionUser | null, actor: BookingActor, roundId: string, allocationId: string, now: DateTime, options: CommitOptions = {}): Promise<CommitReceipt> {
   if (user && user.role !== 'network_coordinator') throw forbidden();
-  const round = await lockRound(trx, roundId, isPostgres(trx));
+  const round = await lockRound(trx, roundId);
   if (!round || (user && user.networkId !== round.networkId)) throw notFound();
   if (round.committedAllocationId) throw new AppError('round_committed');
   const row = await repo.lockAllocationRow(trx, allocationId);

@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { DateTime } from 'luxon';
 import type { Logger } from 'pino';
 import { newId } from '../auth/secrets.ts';
-import { isPostgres, type Db } from '../db/database.ts';
+import type { Db } from '../db/database.ts';
 import { inTransaction } from '../db/transaction.ts';
 import type { SessionUser } from '../http/context.ts';
 import { AppError, forbidden, notFound } from '../http/errors.ts';
@@ -112,7 +112,7 @@ export async function startAllocation(db: Db, deps: AllocationDeps, user: Sessio
   try {
     await inTransaction(db, async (trx) => {
       // The round's row, locked, serialises starts of the same round across processes.
-      await lockRound(trx, round.id, isPostgres(trx));
+      await lockRound(trx, round.id);
       await refuseWhileRunning(trx, round.id, now);
       await repo.insertAllocation(trx, row);
     });

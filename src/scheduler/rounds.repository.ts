@@ -1,4 +1,4 @@
-import type { Db } from '../db/database.ts';
+import { isPostgres, type Db } from '../db/database.ts';
 import type { RoundsTable } from '../db/types.ts';
 import { toRound, toRoundSchool, type Round } from './round.ts';
 
@@ -28,9 +28,9 @@ export async function findRound(db: Db, id: string): Promise<Round | undefined> 
 }
 
 /** The round row, locked for the rest of the transaction on PostgreSQL (SQLite holds the write lock). */
-export async function lockRound(db: Db, id: string, postgres: boolean): Promise<Round | undefined> {
+export async function lockRound(db: Db, id: string): Promise<Round | undefined> {
   let query = db.selectFrom('rounds').selectAll().where('id', '=', id);
-  if (postgres) query = query.forUpdate();
+  if (isPostgres(db)) query = query.forUpdate();
   const row = await query.executeTakeFirst();
   return row ? (await withSchools(db, [row]))[0] : undefined;
 }

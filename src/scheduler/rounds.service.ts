@@ -1,6 +1,6 @@
 import type { DateTime } from 'luxon';
 import { newId } from '../auth/secrets.ts';
-import { isPostgres, type Db } from '../db/database.ts';
+import type { Db } from '../db/database.ts';
 import type { SessionUser } from '../http/context.ts';
 import { AppError, forbidden, invalidFields, notFound, type FieldProblems } from '../http/errors.ts';
 import { approvedOrganisations } from '../organisations/organisations.service.ts';
@@ -95,7 +95,7 @@ function changesAfterCommit(round: Round, input: RoundInput): RoundField[] {
 
 export async function updateRound(db: Db, actor: SessionUser, id: string, input: RoundInput, now: DateTime): Promise<Round> {
   const networkId = networkOf(actor);
-  const round = await repo.lockRound(db, id, isPostgres(db));
+  const round = await repo.lockRound(db, id);
   if (!round || round.networkId !== networkId) throw notFound();
   if (round.committedAllocationId) {
     const locked = changesAfterCommit(round, input);

@@ -1,5 +1,5 @@
 import type { DateTime } from 'luxon';
-import { isPostgres, type Db } from '../db/database.ts';
+import type { Db } from '../db/database.ts';
 import type { PlacementKind } from '../db/types.ts';
 import { AppError, invalidFields, notFound, type FieldProblems } from '../http/errors.ts';
 import type { Pupil } from '../pupils/pupils.service.ts';
@@ -99,7 +99,7 @@ function wishProblems(round: Round, placementIds: readonly string[], eligible: M
  */
 export async function setWishes(db: Db, round: Round, pupil: Pupil, placementIds: readonly string[], enteredBy: string | null, now: DateTime): Promise<Wish[]> {
   // The round row is locked so a commit cannot slip in between the check and the write.
-  const current = await repo.lockRound(db, round.id, isPostgres(db));
+  const current = await repo.lockRound(db, round.id);
   if (!current) throw notFound();
   if (!wishesOpen(current, now)) throw new AppError('wishes_closed');
   if (!pupilInRound(current, pupil)) throw new AppError('not_found', { fields: { pupilId: { key: 'wishes.pupil_not_in_round' } } });
